@@ -1,0 +1,237 @@
+"""Token authentication: knox tokens, a Redis cache in front, async first.
+
+``aauthenticate`` is awaited by ``apps.core.views.AsyncAPIView`` on the event
+loop; ``authenticate`` is its sync twin for sync views. Both:
+
+- hash the presented token (knox's digest) and look the digest up in the
+  cache; a hit costs no database query at all;
+- on a miss run one primary-key query (through the async pool on the async
+  path), then cache the entry for at most ``TOKEN_CACHE_TTL`` and never
+  beyond the token's expiry;
+- refuse an expired token even while its cache entry exists;
+- write the refreshed expiry (``TOKEN_AUTO_REFRESH``) and ``last_used_at`` at
+  most once per ``TOKEN_MIN_REFRESH_INTERVAL`` per token, across processes;
+- never list the user's other tokens (a periodic job purges expired ones).
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import override
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from knox.crypto import hash_token
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from apps.accounts import token_cache
+from apps.accounts.models import AuthToken, User
+from apps.accounts.token_cache import TokenEntry, epoch
+from apps.core.db import get_pool
+
+HEADER_SCHEME = "Bearer"
+TOKEN_HEX_LENGTH = 64
+_HEX = frozenset("0123456789abcdef")
+
+_LOOKUP_SQL = """
+SELECT t.public_id, t.created, t.expiry, t.last_used_at,
+       u.id, u.email, u.full_name, u.email_verified, u.is_staff, u.is_superuser,
+       u.date_joined, u.is_active
+FROM accounts_authtoken t JOIN accounts_user u ON u.id = t.user_id
+WHERE t.digest = %s
+"""
+_TOUCH_SQL = "UPDATE accounts_authtoken SET expiry = %s, last_used_at = %s WHERE digest = %s"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenAuth:
+    """``request.auth`` for a token-authenticated request."""
+
+    digest: str
+    token_id: str
+    expiry: datetime | None
+
+
+def _invalid() -> exceptions.AuthenticationFailed:
+    return exceptions.AuthenticationFailed(_("Invalid token."))
+
+
+def token_from_header(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None for no/other scheme.
+
+    Raises AuthenticationFailed for a malformed header or a token that cannot be ours.
+    """
+    if not header:
+        return None
+    parts = header.split()
+    if parts[0].lower() != HEADER_SCHEME.lower():
+        return None
+    if len(parts) != 2:
+        raise exceptions.AuthenticationFailed(
+            _("Invalid Authorization header: expected 'Bearer <token>'.")
+        )
+    token = parts[1]
+    prefix: str = settings.TOKEN_PREFIX
+    body = token[len(prefix) :]
+    if not token.startswith(prefix) or len(body) != TOKEN_HEX_LENGTH or not _HEX.issuperset(body):
+        raise _invalid()
+    return token
+
+
+def _entry_from_row(row: tuple[object, ...]) -> TokenEntry:
+    public_id, created, expiry, last_used_at, user_id, email, full_name = row[:7]
+    email_verified, is_staff, is_superuser, date_joined, is_active = row[7:]
+    if not is_active:
+        raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+    assert isinstance(created, datetime)
+    assert isinstance(date_joined, datetime)
+    assert expiry is None or isinstance(expiry, datetime)
+    assert last_used_at is None or isinstance(last_used_at, datetime)
+    return TokenEntry(
+        token_id=str(public_id),
+        created=created.timestamp(),
+        expiry=epoch(expiry),
+        checked_at=epoch(last_used_at) or 0.0,
+        user_id=int(str(user_id)),
+        email=str(email),
+        full_name=str(full_name),
+        email_verified=bool(email_verified),
+        is_staff=bool(is_staff),
+        is_superuser=bool(is_superuser),
+        date_joined=date_joined.timestamp(),
+    )
+
+
+def user_from_entry(entry: TokenEntry) -> User:
+    """The user an entry describes, as if loaded from the database (no query)."""
+    user = User(
+        id=entry["user_id"],
+        email=entry["email"],
+        full_name=entry["full_name"],
+        email_verified=entry["email_verified"],
+        is_active=True,
+        is_staff=entry["is_staff"],
+        is_superuser=entry["is_superuser"],
+        date_joined=datetime.fromtimestamp(entry["date_joined"], UTC),
+    )
+    user._state.adding = False
+    user._state.db = "default"
+    return user
+
+
+def _to_datetime(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def touched(entry: TokenEntry, now: float) -> TokenEntry | None:
+    """The entry after a use at ``now`` if the database must be written, else None.
+
+    Due at most once per ``TOKEN_MIN_REFRESH_INTERVAL``; with auto-refresh the
+    expiry moves to ``now + TOKEN_TTL``, capped at ``created + TOKEN_AUTO_REFRESH_MAX_TTL``.
+    """
+    if now - entry["checked_at"] < settings.TOKEN_MIN_REFRESH_INTERVAL.total_seconds():
+        return None
+    expiry = entry["expiry"]
+    if settings.TOKEN_AUTO_REFRESH and expiry is not None:
+        refreshed = now + settings.TOKEN_TTL.total_seconds()
+        ceiling = entry["created"] + settings.TOKEN_AUTO_REFRESH_MAX_TTL.total_seconds()
+        expiry = max(expiry, min(refreshed, ceiling))
+    return TokenEntry(**{**entry, "expiry": expiry, "checked_at": now})
+
+
+def _expired(entry: TokenEntry, now: float) -> bool:
+    return entry["expiry"] is not None and entry["expiry"] <= now
+
+
+class TokenAuthentication(BaseAuthentication):
+    """knox bearer tokens with a Redis cache in front (see the module docstring)."""
+
+    @override
+    def authenticate_header(self, request: Request) -> str:
+        return HEADER_SCHEME
+
+    # --- async: the hot path -------------------------------------------------
+
+    async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
+        token = token_from_header(request._request.headers.get("Authorization"))
+        if token is None:
+            return None
+        digest = hash_token(token)
+        now = time.time()
+        entry = await token_cache.aget(digest)
+        if entry is None:
+            entry = await self._aload(digest)
+            if _expired(entry, now):
+                raise _invalid()
+            await token_cache.afill(digest, entry)
+        elif _expired(entry, now):
+            await token_cache.adrop(digest)
+            raise _invalid()
+        update = touched(entry, now)
+        if update is not None:
+            interval = int(settings.TOKEN_MIN_REFRESH_INTERVAL.total_seconds())
+            if await token_cache.aclaim_refresh(digest, interval):
+                await self._atouch(digest, update)
+                entry = update
+        return user_from_entry(entry), TokenAuth(
+            digest, entry["token_id"], _to_datetime(entry["expiry"])
+        )
+
+    async def _aload(self, digest: str) -> TokenEntry:
+        pool = await get_pool()
+        async with pool.connection() as connection:
+            cursor = await connection.execute(_LOOKUP_SQL, (digest,))
+            row = await cursor.fetchone()
+        if row is None:
+            raise _invalid()
+        return _entry_from_row(row)
+
+    async def _atouch(self, digest: str, entry: TokenEntry) -> None:
+        pool = await get_pool()
+        async with pool.connection() as connection:
+            await connection.execute(
+                _TOUCH_SQL,
+                (_to_datetime(entry["expiry"]), _to_datetime(entry["checked_at"]), digest),
+            )
+        await token_cache.afill(digest, entry)
+
+    # --- sync twin -------------------------------------------------------------
+
+    @override
+    def authenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
+        token = token_from_header(request._request.headers.get("Authorization"))
+        if token is None:
+            return None
+        digest = hash_token(token)
+        now = time.time()
+        entry = token_cache.get(digest)
+        if entry is None:
+            row = (
+                AuthToken.objects.filter(digest=digest)
+                .values_list(
+                    "public_id", "created", "expiry", "last_used_at", "user__id", "user__email",
+                    "user__full_name", "user__email_verified", "user__is_staff",
+                    "user__is_superuser", "user__date_joined", "user__is_active",
+                )
+                .first()
+            )  # fmt: skip
+            if row is None:
+                raise _invalid()
+            entry = _entry_from_row(row)
+            if _expired(entry, now):
+                raise _invalid()
+            token_cache.fill(digest, entry)
+        elif _expired(entry, now):
+            raise _invalid()
+        update = touched(entry, now)
+        if update is not None:
+            AuthToken.objects.filter(digest=digest).update(
+                expiry=_to_datetime(update["expiry"]), last_used_at=_to_datetime(now)
+            )
+            token_cache.fill(digest, update)
+            entry = update
+        return user_from_entry(entry), TokenAuth(
+            digest, entry["token_id"], _to_datetime(entry["expiry"])
+        )

@@ -1,0 +1,90 @@
+"""Public input and output shapes of the accounts API."""
+
+from typing import Any, override
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from apps.accounts.models import AuthToken, User, normalize_email
+
+
+class UserOutput(serializers.Serializer[User]):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+    email_verified = serializers.BooleanField(read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)
+
+
+def _check_password(password: str, email: str) -> None:
+    try:
+        validate_password(password, user=User(email=email))
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"password": list(error.messages)}) from error
+
+
+class SignupInput(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+    @override
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["email"] = normalize_email(attrs["email"])
+        _check_password(attrs["password"], attrs["email"])
+        return attrs
+
+
+class LoginInput(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    client_name = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
+
+
+class LoginOutput(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
+    expiry = serializers.DateTimeField(allow_null=True)
+    session_id = serializers.UUIDField()
+    user = UserOutput()
+
+
+class MeUpdateInput(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=150, allow_blank=True)
+
+
+class SessionOutput(serializers.Serializer[AuthToken]):
+    id = serializers.UUIDField(source="public_id")
+    client_name = serializers.CharField()
+    user_agent = serializers.CharField()
+    ip_address = serializers.IPAddressField(allow_null=True)
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, session: AuthToken) -> bool:
+        return bool(session.digest == self.context.get("current_digest"))
+
+
+class PasswordChangeInput(serializers.Serializer[Any]):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class EmailInput(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+
+
+class LinkInput(serializers.Serializer[Any]):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class PasswordResetConfirmInput(LinkInput):
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class DetailOutput(serializers.Serializer[Any]):
+    detail = serializers.CharField()

@@ -1,0 +1,238 @@
+"""Account writes. Sync, transactional, keyword-only; async views call each through
+one ``sync_to_async``. Cached token entries are revoked after commit by the
+receivers in ``apps.accounts.signals`` (token deletion, user deactivation).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import exceptions
+
+from apps.accounts.emails import frontend_link, send_account_email
+from apps.accounts.models import AuthToken, User, normalize_email
+from apps.accounts.tokens import (
+    email_verification_tokens,
+    password_reset_tokens,
+    uid_for,
+    user_id_from,
+)
+from apps.core.http import client_ip, user_agent
+
+
+class LoginLockedOut(exceptions.Throttled):
+    default_detail = "Too many failed login attempts. Try again later."
+
+
+class InvalidCredentials(exceptions.APIException):
+    # Not an AuthenticationFailed: DRF turns those into 403 on views without
+    # authenticators, and the login view has none.
+    status_code = 401
+    default_detail = "Unable to log in with the provided credentials."
+    default_code = "authentication_failed"
+
+
+class InvalidLink(exceptions.ValidationError):
+    def __init__(self) -> None:
+        super().__init__({"token": ["This link is invalid or has expired."]}, code="invalid")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    session: AuthToken
+
+
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"new_password": list(error.messages)}) from error
+
+
+def _send_verification(user: User) -> None:
+    link = frontend_link(
+        "/verify-email", uid=uid_for(user), token=email_verification_tokens.make_token(user)
+    )
+    send_account_email(kind="verify_email", to=user.email, link=link)
+
+
+@transaction.atomic
+def signup(*, email: str, password: str) -> None:
+    """Create an unverified account and send a verification link.
+
+    Answers the same way (and does the same work: the password is hashed
+    either way) whether or not the email has an account; an existing account
+    gets a notice instead, so nobody learns who has an account.
+    """
+    email = normalize_email(email)
+    password_hash = make_password(password)
+    if User.objects.filter(email=email).exists():
+        send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
+        return
+    try:
+        with transaction.atomic():
+            user = User.objects.create(email=email, password=password_hash)
+    except IntegrityError:  # a concurrent signup with the same email won
+        send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
+        return
+    _send_verification(user)
+
+
+def token_issue(
+    *, user: User, client_name: str, user_agent: str, ip_address: str | None
+) -> IssuedToken:
+    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per user
+        limit: int = settings.TOKEN_LIMIT_PER_USER
+        sessions = AuthToken.objects.filter(user=user).order_by("-created")
+        stale = list(sessions.values_list("digest", flat=True)[limit - 1 :]) if limit > 0 else []
+        if stale:
+            AuthToken.objects.filter(digest__in=stale).delete()
+        session, token = AuthToken.objects.create(
+            user=user,
+            expiry=settings.TOKEN_TTL,
+            client_name=client_name,
+            user_agent=user_agent,
+            ip_address=ip_address,
+            last_used_at=timezone.now(),
+        )
+    return IssuedToken(token=token, session=session)
+
+
+def login(
+    *, request: HttpRequest, email: str, password: str, client_name: str
+) -> tuple[User, IssuedToken]:
+    """Check the password under django-axes and issue a token.
+
+    A locked-out (email, IP) pair is refused before the password is checked,
+    with the same answer whether or not it is right.
+    """
+    email = normalize_email(email)
+    credentials = {"email": email}
+    retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise LoginLockedOut(wait=retry_after)
+    user = authenticate(request=request, email=email, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLockedOut(wait=retry_after)
+        raise InvalidCredentials()
+    assert isinstance(user, User)
+    issued = token_issue(
+        user=user,
+        client_name=client_name,
+        user_agent=user_agent(request),
+        ip_address=client_ip(request),
+    )
+    user_logged_in.send(sender=User, request=request, user=user)
+    return user, issued
+
+
+def session_revoke(*, user: User, session_id: str) -> bool:
+    """Revoke one of ``user``'s sessions; False when it is not theirs (or gone)."""
+    deleted, _ = AuthToken.objects.filter(user=user, public_id=session_id).delete()
+    return deleted > 0
+
+
+def logout(*, digest: str) -> None:
+    AuthToken.objects.filter(digest=digest).delete()
+
+
+def logout_all(*, user: User) -> None:
+    AuthToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def password_change(
+    *, user: User, current_digest: str, current_password: str, new_password: str
+) -> None:
+    """Change the password and revoke every other session of the user."""
+    account = User.objects.select_for_update().get(pk=user.pk)
+    if not account.check_password(current_password):
+        raise exceptions.ValidationError(
+            {"current_password": ["The current password is not correct."]}, code="invalid"
+        )
+    _validate_new_password(new_password, account)
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    AuthToken.objects.filter(user=account).exclude(digest=current_digest).delete()
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Email a single-use, expiring reset link if an active account has this email.
+
+    Callers answer the same either way.
+    """
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    link = frontend_link(
+        "/reset-password", uid=uid_for(user), token=password_reset_tokens.make_token(user)
+    )
+    send_account_email(kind="password_reset", to=user.email, link=link)
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    """Set a new password from a reset link and revoke every session of the user."""
+    user_id = user_id_from(uid)
+    user = (
+        User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user_id is not None
+        else None
+    )
+    if user is None or not password_reset_tokens.check_token(user, token):
+        raise InvalidLink()
+    _validate_new_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    AuthToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def email_verification_request(*, user: User) -> None:
+    account = User.objects.get(pk=user.pk)
+    if not account.email_verified:
+        _send_verification(account)
+
+
+@transaction.atomic
+def email_verify(*, uid: str, token: str) -> User:
+    """Mark the email of the link's user verified (the link then stops working)."""
+    user_id = user_id_from(uid)
+    user = (
+        User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user_id is not None
+        else None
+    )
+    if user is None or not email_verification_tokens.check_token(user, token):
+        raise InvalidLink()
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, full_name: str | None = None) -> User:
+    account = User.objects.select_for_update().get(pk=user.pk)
+    if full_name is not None:
+        account.full_name = full_name
+    account.save(update_fields=["full_name"])
+    return account
+
+
+def token_purge_expired(*, grace: timedelta = timedelta(0)) -> int:
+    """Delete tokens that expired more than ``grace`` ago. Idempotent; run periodically."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now() - grace).delete()
+    return deleted

@@ -1,0 +1,42 @@
+"""Refuse to serve with an unsafe configuration.
+
+``assert_safe_configuration`` runs when a server process starts (the ASGI app,
+the Celery worker); the same rules are a ``--deploy`` system check.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+def configuration_problems() -> list[str]:
+    if settings.DEBUG:
+        return []
+    problems = []
+    if settings.SECRET_KEY == settings.INSECURE_DEV_SECRET_KEY or len(settings.SECRET_KEY) < 32:
+        problems.append(
+            "SECRET_KEY is unset or the development default; set SECRET_KEY to a random "
+            "string of at least 50 characters."
+        )
+    if not settings.ALLOWED_HOSTS:
+        problems.append(
+            "ALLOWED_HOSTS is empty; set ALLOWED_HOSTS to the host names this API serves "
+            "(comma-separated)."
+        )
+    return problems
+
+
+def assert_safe_configuration() -> None:
+    problems = configuration_problems()
+    if problems:
+        raise ImproperlyConfigured(
+            "Refusing to start with DEBUG off and an unsafe configuration:\n- "
+            + "\n- ".join(problems)
+        )
+
+
+@register(Tags.security, deploy=True)
+def check_safe_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return [Error(problem, id="core.E001") for problem in configuration_problems()]

@@ -1,0 +1,1 @@
+"""The frontend contract: client flows, schema fuzzing and the breaking-change guard."""

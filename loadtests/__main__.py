@@ -1,0 +1,118 @@
+"""``uv run python -m loadtests [--profile ci|full] [--workers N]``: the load test runner.
+
+Starts each server on loopback (uvicorn, uvloop + httptools), seeds data,
+then for each phase runs locust headless as its own process for a fixed
+time, one phase after another on the same machine. Writes CSV/JSON and an
+HTML chart to ``loadtests/results/``, prints a table, and exits 1 when a
+threshold fails (any failed request, p95 over budget, a ratio under target).
+
+On a 2-core machine the servers are pinned to CPU 0 and locust to CPU 1
+(``taskset``), so the server under test has one core and the load generator
+the other.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from loadtests.report import PhaseResult, check, load_stats, print_table, write_reports
+from loadtests.scenarios import PROFILES, Phase, Profile
+from loadtests.servers import Servers
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "loadtests" / "results"
+
+
+def _pin(cpu: int | None) -> list[str]:
+    if cpu is None or shutil.which("taskset") is None:
+        return []
+    return ["taskset", "-c", str(cpu)]
+
+
+def run_phase(
+    phase: Phase, profile: Profile, base_url: str, seeded: dict[str, str], cpu: int | None
+) -> PhaseResult:
+    prefix = RESULTS / phase.name
+    env = os.environ.copy()
+    env["LOADTEST_PATH"] = phase.path
+    env["LOADTEST_TOKEN"] = seeded["token"] if phase.token else ""
+    command = [
+        *_pin(cpu), sys.executable, "-m", "locust",
+        "-f", str(ROOT / "loadtests" / "locustfile.py"), phase.user_class,
+        "--headless", "--only-summary", "--host", base_url,
+        "-u", str(profile.users), "-r", str(profile.users),
+        "-t", f"{profile.seconds}s", "--stop-timeout", "5",
+        "--csv", str(prefix), "--loglevel", "WARNING",
+    ]  # fmt: skip
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode not in (0, 1):  # 1 = some requests failed; reported below
+        raise RuntimeError(f"locust failed for {phase.name}:\n{completed.stderr[-3000:]}")
+    return load_stats(phase, Path(f"{prefix}_stats.csv"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loadtests", description=__doc__)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="ci")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
+    parser.add_argument("--seconds", type=int, help="override the profile's seconds per phase")
+    parser.add_argument("--users", type=int, help="override the profile's concurrent users")
+    parser.add_argument("--only", action="append", help="run only these phases (repeatable)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin server/locust to CPUs")
+    args = parser.parse_args(argv)
+
+    profile = PROFILES[args.profile]
+    if args.seconds or args.users:
+        profile = Profile(
+            profile.name,
+            args.seconds or profile.seconds,
+            args.users or profile.users,
+            profile.phases,
+            profile.ratios,
+        )
+    phases = [p for p in profile.phases if not args.only or p.name in args.only]
+    pinned = not args.no_pin and (os.cpu_count() or 1) >= 2
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    os.chdir(ROOT)
+
+    env = os.environ.copy()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    env["BENCHMARK_ENDPOINTS"] = "1"
+    env["LOG_LEVEL"] = "WARNING"
+    env.pop("DEBUG", None)
+
+    started = time.monotonic()
+    results: list[PhaseResult] = []
+    with Servers(env, workers=args.workers, cpu=0 if pinned else None) as servers:
+        seeded = servers.seed()
+        for name in dict.fromkeys(p.server for p in phases):
+            servers.start(name)
+        for phase in phases:
+            result = run_phase(
+                phase, profile, servers.base_url(phase.server), seeded, 1 if pinned else None
+            )
+            results.append(result)
+            print(f"loadtests: {phase.name}: {result.rps:.0f} req/s", flush=True)
+    failures = check(profile, results)
+    meta = {
+        "profile": profile.name,
+        "seconds_per_phase": profile.seconds,
+        "users": profile.users,
+        "workers": args.workers,
+        "pinned": pinned,
+        "cpus": os.cpu_count(),
+        "wall_seconds": round(time.monotonic() - started, 1),
+    }
+    write_reports(RESULTS, profile, results, failures, meta)
+    print_table(profile, results, failures, meta)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from apps.core.health import healthz, readyz
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("auth/", include("apps.accounts.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/v1/", include("apps.jobs.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
+if settings.BENCHMARK_ENDPOINTS:
+    urlpatterns.append(path("api/v1/bench/", include("apps.benchmark.urls")))
+
+handler400 = "apps.core.errors.bad_request"
+handler403 = "apps.core.errors.permission_denied"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

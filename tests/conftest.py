@@ -1,0 +1,85 @@
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.utils import CursorWrapper
+from django.test import AsyncClient
+
+from apps.core.db import close_pool
+from apps.core.redis import close_redis
+from tests.factories import Outbox
+
+if TYPE_CHECKING:  # imported for annotations only: pytest loads them as a plugin
+    from tests.worker_fixtures import JobEnvironment
+    from tests.workers import Worker
+
+# Real worker processes (celery worker, db_worker) for tests that need them.
+pytest_plugins = ["tests.worker_fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _close_pools(django_db_setup: None) -> AsyncIterator[None]:
+    """Release pooled connections before pytest-django drops the test database.
+
+    Depending on ``django_db_setup`` makes this finalize before it.
+    """
+    yield
+    await close_pool()
+    await close_redis()
+    await sync_to_async(connections.close_all)()  # the thread sync_to_async runs ORM calls in
+    connections.close_all()
+    for connection in connections.all():
+        connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL backend only
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache database (the test Redis database)."""
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> AsyncClient:
+    """An async client that returns 500 responses instead of raising."""
+    return AsyncClient(raise_request_exception=False)
+
+
+@pytest.fixture
+def orm_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """SQL of every ORM query run during the test, in any thread.
+
+    ``CaptureQueriesContext`` only sees the calling thread's connection; the
+    async ORM runs its queries in a worker thread.
+    """
+    seen: list[str] = []
+    execute, executemany = CursorWrapper.execute, CursorWrapper.executemany
+
+    def recording_execute(self: CursorWrapper, sql: str, params: Any = None) -> Any:
+        seen.append(sql)
+        return execute(self, sql, params)
+
+    def recording_executemany(self: CursorWrapper, sql: str, param_list: Any) -> Any:
+        seen.append(sql)
+        return executemany(self, sql, param_list)
+
+    monkeypatch.setattr(CursorWrapper, "execute", recording_execute)
+    monkeypatch.setattr(CursorWrapper, "executemany", recording_executemany)
+    return seen
+
+
+@pytest.fixture
+async def outbox(
+    job_environment: "JobEnvironment", native_worker: "Worker"
+) -> AsyncIterator[Outbox]:
+    """Emails sent by the real native worker during this test (starts empty).
+
+    On the way out it waits for this test's email jobs to finish, so none of
+    them lands in the next test's outbox.
+    """
+    box = Outbox(job_environment.email_dir)
+    box.clear()
+    yield box
+    await box.drain()

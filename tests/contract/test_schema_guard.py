@@ -1,0 +1,157 @@
+"""The breaking-change guard fails on breaking schema changes unless the changelog lists them."""
+
+import copy
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from contract.schema_guard import compare, main, unlisted_changes
+
+BASE: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/api/v1/things/": {
+            "post": {
+                "operationId": "things_create",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ThingRequest"}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "ThingRequest": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "note": {"type": "string"}},
+                "required": ["name"],
+            },
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["id", "name", "tags"],
+            },
+        }
+    },
+}
+GIT = shutil.which("git") or "git"
+REMOVED_FIELD = "removed-field POST /api/v1/things/ response 201 body.name"
+NEWLY_REQUIRED = "newly-required POST /api/v1/things/ request body.note"
+
+
+def _changed(edit: Any) -> dict[str, Any]:
+    schema = copy.deepcopy(BASE)
+    edit(schema["components"]["schemas"])
+    return schema
+
+
+def _remove_name(schemas: dict[str, Any]) -> None:
+    del schemas["Thing"]["properties"]["name"]
+
+
+def _require_note(schemas: dict[str, Any]) -> None:
+    schemas["ThingRequest"]["required"].append("note")
+
+
+def test_a_removed_response_field_is_breaking() -> None:
+    assert [c.id for c in compare(BASE, _changed(_remove_name))] == [REMOVED_FIELD]
+
+
+def test_a_newly_required_request_field_is_breaking() -> None:
+    assert [c.id for c in compare(BASE, _changed(_require_note))] == [NEWLY_REQUIRED]
+
+
+def test_a_changed_type_is_breaking() -> None:
+    def retype(schemas: dict[str, Any]) -> None:
+        schemas["Thing"]["properties"]["tags"]["items"] = {"type": "integer"}
+
+    changes = [c.id for c in compare(BASE, _changed(retype))]
+    assert changes == ["changed-type POST /api/v1/things/ response 201 body.tags[]"]
+
+
+def test_removed_operations_and_paths_are_breaking() -> None:
+    no_path = copy.deepcopy(BASE)
+    no_path["paths"] = {}
+    assert [c.id for c in compare(BASE, no_path)] == ["removed-path /api/v1/things/"]
+
+
+def test_additive_changes_are_not_breaking() -> None:
+    def add(schemas: dict[str, Any]) -> None:
+        schemas["Thing"]["properties"]["colour"] = {"type": "string"}
+        schemas["ThingRequest"]["properties"]["colour"] = {"type": "string"}
+
+    grown = _changed(add)
+    grown["paths"]["/api/v1/other/"] = copy.deepcopy(BASE["paths"]["/api/v1/things/"])
+    assert compare(BASE, grown) == []
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        [GIT, "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _commit_schema(repo: Path, schema: dict[str, Any], message: str) -> None:
+    (repo / "schema.yaml").write_text(yaml.safe_dump(schema))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git(tmp_path, "init", "-q")
+    _commit_schema(tmp_path, BASE, "baseline")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("edit", "change_id"), [(_remove_name, REMOVED_FIELD), (_require_note, NEWLY_REQUIRED)]
+)
+def test_a_committed_breaking_change_fails_until_the_changelog_lists_it(
+    repo: Path, edit: Any, change_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _commit_schema(repo, _changed(edit), "break it")
+    assert main(["--repo", str(repo)]) == 1
+    assert f"`{change_id}`" in capsys.readouterr().out
+
+    # An indented example line is not an entry.
+    (repo / "SCHEMA_CHANGELOG.md").write_text(f"Format:\n\n    - `{change_id}`: example\n")
+    assert main(["--repo", str(repo)]) == 1
+
+    (repo / "SCHEMA_CHANGELOG.md").write_text(f"## Entries\n\n- `{change_id}`: clients use v2.\n")
+    assert main(["--repo", str(repo)]) == 0
+
+
+def test_an_uncommitted_breaking_change_is_caught(repo: Path) -> None:
+    (repo / "schema.yaml").write_text(yaml.safe_dump(_changed(_remove_name)))
+    problems = unlisted_changes(repo)
+    assert [(label, c.id) for label, c in problems] == [("working tree vs HEAD", REMOVED_FIELD)]
+
+
+def test_the_project_history_has_no_unlisted_breaking_change() -> None:
+    assert main([]) == 0

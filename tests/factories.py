@@ -1,0 +1,99 @@
+"""Test data and authentication helpers shared by every app's tests."""
+
+import asyncio
+import email
+import itertools
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.test import AsyncClient
+
+from apps.accounts.models import User
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+def make_user(*, email: str | None = None, password: str = PASSWORD, **extra: Any) -> User:
+    email = email or f"user{next(_numbers)}@example.com"
+    return User.objects.create_user(email=email, password=password, **extra)
+
+
+amake_user = sync_to_async(make_user)
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def login(
+    client: AsyncClient, user: User, *, password: str = PASSWORD, client_name: str = "tests"
+) -> str:
+    """Log ``user`` in through the API and return the token."""
+    response = await client.post(
+        "/api/v1/auth/login",
+        {"email": user.email, "password": password, "client_name": client_name},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    token: str = response.json()["token"]
+    return token
+
+
+def link_params(email_body: object) -> dict[str, str]:
+    """The ``uid`` and ``token`` of the link in an account email."""
+    match = re.search(r"\?uid=([^&\s]+)&token=([^&\s]+)", str(email_body))
+    assert match, email_body
+    return {"uid": match.group(1), "token": match.group(2)}
+
+
+@dataclass
+class Email:
+    to: list[str]
+    subject: str
+    body: str
+
+
+class Outbox:
+    """Emails that the real ``db_worker`` sent with Django's filebased backend."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def clear(self) -> None:
+        for path in self.directory.iterdir():
+            path.unlink()
+
+    def messages(self) -> list[Email]:
+        found = []
+        for path in sorted(self.directory.iterdir(), key=lambda item: item.stat().st_mtime_ns):
+            message = email.message_from_bytes(path.read_bytes())
+            payload = message.get_payload(decode=True)
+            body = payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
+            found.append(Email([str(message["To"])], str(message["Subject"]), body))
+        return found
+
+    async def drain(self) -> None:
+        """Wait until no email job is left unfinished."""
+        from apps.jobs.models import TERMINAL_STATUSES, Job
+
+        pending = Job.objects.filter(name="email.send").exclude(status__in=TERMINAL_STATUSES)
+        deadline = time.monotonic() + 30.0
+        while time.monotonic() < deadline:
+            if not await pending.aexists():
+                return
+            await asyncio.sleep(0.05)
+
+    async def wait(self, count: int) -> list[Email]:
+        """Poll until ``count`` emails were sent (the worker runs in another process)."""
+        deadline = time.monotonic() + 30.0
+        while time.monotonic() < deadline:
+            messages = self.messages()
+            if len(messages) >= count:
+                return messages
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"expected {count} emails, got {self.messages()}")

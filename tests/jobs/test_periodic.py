@@ -1,0 +1,102 @@
+"""Periodic jobs: the beat schedule comes from code; the relay runs at worker
+start; pruning deletes only what is finished and past the retention."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from apps.core.embedded import free_port
+from apps.jobs.models import Job, JobStatus
+from apps.jobs.services import dispatch, jobs_prune
+from apps.jobs.tasks import run_periodic
+from project.celery import app as celery_app
+from tests.worker_fixtures import JobEnvironment
+from tests.workers import (
+    FINAL,
+    Worker,
+    broker_url,
+    celery_command,
+    start,
+    wait_for,
+    wait_for_job,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_beat_schedule_is_built_from_jobs_periodic() -> None:
+    schedule = celery_app.conf.beat_schedule
+    assert schedule["jobs.relay_outbox"] == {
+        "task": "jobs.periodic",
+        "schedule": settings.JOBS_RELAY_INTERVAL.total_seconds(),
+        "args": ["apps.jobs.jobs.relay_outbox"],
+    }
+    assert schedule["jobs.prune_finished"]["args"] == ["apps.jobs.jobs.prune_finished"]
+    assert set(schedule) == set(settings.JOBS_PERIODIC)
+
+
+def _finished(status: str, age: timedelta) -> Job:
+    job = Job.objects.create(name="test.echo", backend="native", queue="default", status=status)
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - age)
+    return job
+
+
+def test_prune_deletes_only_finished_jobs_past_the_retention(native_worker: Worker) -> None:
+    old_done = _finished(JobStatus.SUCCEEDED, timedelta(days=30))
+    old_failed = _finished(JobStatus.FAILED, timedelta(days=30))
+    recent = _finished(JobStatus.SUCCEEDED, timedelta(hours=1))
+    running = Job.objects.create(
+        name="test.echo", backend="native", queue="default", status="running"
+    )
+    ran = dispatch("test.echo")
+    wait_for_job(ran.pk, FINAL, workers=(native_worker,))
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=30))
+
+    jobs, results = jobs_prune(older_than=timedelta(days=14))
+
+    assert jobs == 2
+    assert results >= 1
+    remaining = set(Job.objects.values_list("pk", flat=True))
+    assert {recent.pk, running.pk, ran.pk} <= remaining
+    assert not remaining & {old_done.pk, old_failed.pk}
+
+
+def test_periodic_task_runs_on_the_worker(
+    job_environment: JobEnvironment, celery_worker: Worker
+) -> None:
+    old = _finished(JobStatus.SUCCEEDED, settings.JOBS_RETENTION + timedelta(days=1))
+    with celery_app.connection_for_write() as connection:
+        queue = f"{job_environment.prefix}default"
+        message = run_periodic.si("apps.jobs.jobs.prune_finished").set(queue=queue)
+        message.apply_async(connection=connection)
+    wait_for(
+        lambda: not Job.objects.filter(pk=old.pk).exists(),
+        what="the periodic prune to run",
+        workers=(celery_worker,),
+    )
+
+
+def test_a_starting_worker_relays_jobs_that_never_reached_the_broker(
+    job_environment: JobEnvironment,
+) -> None:
+    with broker_url(f"redis://127.0.0.1:{free_port()}/0"), transaction.atomic():
+        stuck = dispatch("test.ping_long")
+    Job.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert Job.objects.get(pk=stuck.pk).enqueued_at is None
+
+    worker = start(
+        "celery-long-relay",
+        celery_command(queues=[f"{job_environment.prefix}long"], hostname="relay@%h"),
+        job_environment.env,
+        job_environment.log_dir,
+    )
+    try:
+        done = wait_for_job(stuck.pk, FINAL, workers=(worker,), timeout=30)
+        assert done.status == JobStatus.SUCCEEDED
+        assert done.enqueued_at is not None
+    finally:
+        worker.stop()

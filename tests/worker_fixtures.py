@@ -1,0 +1,98 @@
+"""Fixtures for the job tests: one Celery worker and one db_worker per session.
+
+The workers are real child processes on the test database (tests that need
+them to see rows use ``transaction=True``) and the test Redis as broker.
+Readiness is a real job making the round trip, never a sleep.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pytest_django import DjangoDbBlocker
+
+import tests.jobs.sample_jobs  # noqa: F401  (declares the test jobs in this process too)
+from apps.jobs.models import Job, JobStatus
+from apps.jobs.services import dispatch
+from tests.live import server_env
+from tests.workers import (
+    TEST_VISIBILITY_TIMEOUT,
+    Worker,
+    celery_command,
+    db_worker_command,
+    start,
+    unique_prefix,
+    wait_for_job,
+)
+
+
+@dataclass
+class JobEnvironment:
+    prefix: str
+    env: dict[str, str]
+    email_dir: Path
+    log_dir: Path
+
+
+@pytest.fixture(scope="session")
+def job_environment(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JobEnvironment]:
+    # A queue prefix of our own: stale messages of an earlier run stay unseen.
+    prefix = unique_prefix()
+    previous = settings.JOBS_QUEUE_PREFIX
+    settings.JOBS_QUEUE_PREFIX = prefix
+    email_dir = tmp_path_factory.mktemp("emails")
+    env = server_env(
+        JOBS_EXTRA_MODULES="tests.jobs.sample_jobs",
+        JOBS_QUEUE_PREFIX=prefix,
+        CELERY_VISIBILITY_TIMEOUT=str(TEST_VISIBILITY_TIMEOUT),
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(email_dir),
+        LOG_LEVEL="INFO",
+    )
+    try:
+        yield JobEnvironment(prefix, env, email_dir, tmp_path_factory.mktemp("worker-logs"))
+    finally:
+        settings.JOBS_QUEUE_PREFIX = previous
+
+
+def _ready(django_db_blocker: DjangoDbBlocker, name: str, worker: Worker) -> None:
+    with django_db_blocker.unblock():
+        job = dispatch(name)
+        done = wait_for_job(job.pk, (JobStatus.SUCCEEDED,), workers=(worker,), timeout=60)
+        assert done.status == JobStatus.SUCCEEDED
+        Job.objects.filter(pk=job.pk).delete()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    job_environment: JobEnvironment, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Worker]:
+    """A Celery worker (prefork, 2 processes) consuming the default queue."""
+    worker = start(
+        "celery-default",
+        celery_command(queues=[f"{job_environment.prefix}default"], hostname="default@%h"),
+        job_environment.env,
+        job_environment.log_dir,
+    )
+    try:
+        _ready(django_db_blocker, "test.ping", worker)
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture(scope="session")
+def native_worker(
+    job_environment: JobEnvironment, django_db_blocker: DjangoDbBlocker
+) -> Iterator[Worker]:
+    """``manage.py db_worker`` for the native (django.tasks) jobs."""
+    worker = start("db-worker", db_worker_command(), job_environment.env, job_environment.log_dir)
+    try:
+        _ready(django_db_blocker, "test.echo", worker)
+        yield worker
+    finally:
+        worker.stop()

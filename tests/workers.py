@@ -1,0 +1,141 @@
+"""Real worker processes for the job tests: ``celery worker`` and ``db_worker``."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from uuid import UUID
+
+from apps.jobs.models import Job, JobStatus
+from project.celery import app as celery_app
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# A job that runs longer than this in a test is a bug; also the Redis
+# visibility timeout the test workers use, so a killed worker's job comes back fast.
+TEST_VISIBILITY_TIMEOUT = 3
+
+
+@dataclass
+class Worker:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    killed: bool = field(default=False)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and every process it started (no warm shutdown)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+        self.killed = True
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
+def start(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> Worker:
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() reaches the pool children
+        )
+    return Worker(name, process, log)
+
+
+def celery_command(*, queues: list[str], hostname: str, pool: str = "prefork") -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", "project", "worker",
+        "--loglevel", "INFO", "--pool", pool, "--concurrency", "2",
+        "--queues", ",".join(queues), "--hostname", hostname,
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+
+
+def db_worker_command() -> list[str]:
+    return [
+        sys.executable, "manage.py", "db_worker",
+        "--queue-name", "*", "--interval", "0.1", "--no-startup-delay",
+    ]  # fmt: skip
+
+
+def unique_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:8]}-"
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    timeout: float = 20.0,
+    what: str = "condition",
+    workers: tuple[Worker, ...] = (),
+) -> None:
+    """Poll ``condition`` until it holds; fail with the workers' logs otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        for worker in workers:
+            if worker.process.poll() is not None and not worker.killed:
+                raise AssertionError(f"{worker.name} exited:\n{worker.output()}")
+        time.sleep(0.05)
+    logs = "\n".join(f"--- {w.name}\n{w.output()[-4000:]}" for w in workers)
+    raise AssertionError(f"timed out waiting for {what}\n{logs}")
+
+
+def wait_for_job(
+    job_id: UUID,
+    statuses: tuple[str, ...],
+    *,
+    workers: tuple[Worker, ...] = (),
+    timeout: float = 20.0,
+) -> Job:
+    """Poll the Job row (committed data) until its status is one of ``statuses``."""
+
+    def reached() -> bool:
+        return Job.objects.filter(pk=job_id, status__in=statuses).exists()
+
+    wait_for(reached, what=f"job {job_id} to be {statuses}", workers=workers, timeout=timeout)
+    return Job.objects.get(pk=job_id)
+
+
+FINAL = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+@contextmanager
+def broker_url(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker for the duration.
+
+    Celery reads the ``CELERY_BROKER_URL`` environment variable before its
+    configuration, so both change.
+    """
+    previous = celery_app.conf.broker_url
+    previous_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.update(broker_url=url)
+    try:
+        yield
+    finally:
+        celery_app.conf.update(broker_url=previous)
+        if previous_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
