@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.jobs.models import Job, JobStatus
@@ -21,7 +19,6 @@ class JobStepOutput(serializers.Serializer[Any]):
     error = JobErrorOutput(allow_null=True)
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
 class JobResultField(serializers.JSONField):
     """The job's small JSON result summary."""
 
