@@ -8,15 +8,19 @@ from drf_spectacular.plumbing import ResolvedComponent
 
 JSON_VALUE_REF = {"$ref": "#/components/schemas/JsonValue"}
 
+_SCALARS: list[dict[str, Any]] = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+_OBJECT = {"type": "object", "additionalProperties": JSON_VALUE_REF}
+
+# A list holds scalars or objects, not lists directly: TypeScript cannot
+# express a type alias that recurses through an array of an indexed access
+# (TS2502), and a result summary never needs a list of lists.
 JSON_VALUE_SCHEMA: dict[str, Any] = {
-    "description": "Any JSON value: a string, number, boolean, list or object of JSON values.",
+    "description": "A JSON value: a string, number, boolean, object, or list of those.",
     "nullable": True,
     "oneOf": [
-        {"type": "string"},
-        {"type": "number"},
-        {"type": "boolean"},
-        {"type": "array", "items": JSON_VALUE_REF},
-        {"type": "object", "additionalProperties": JSON_VALUE_REF},
+        *_SCALARS,
+        {"type": "array", "items": {"nullable": True, "oneOf": [*_SCALARS, _OBJECT]}},
+        _OBJECT,
     ],
 }
 
