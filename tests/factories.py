@@ -58,6 +58,9 @@ class Email:
     body: str
 
 
+MESSAGE_END = b"\n" + b"-" * 79 + b"\n"
+
+
 class Outbox:
     """Emails that the real ``db_worker`` sent with Django's filebased backend."""
 
@@ -69,12 +72,21 @@ class Outbox:
             path.unlink()
 
     def messages(self) -> list[Email]:
+        """Every complete message so far, oldest file first.
+
+        The filebased backend ends each message with a line of 79 dashes and
+        may put several in one file: a file is read up to its last complete
+        message, so one the worker is still writing is never half-parsed.
+        """
         found = []
         for path in sorted(self.directory.iterdir(), key=lambda item: item.stat().st_mtime_ns):
-            message = email.message_from_bytes(path.read_bytes())
-            payload = message.get_payload(decode=True)
-            body = payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
-            found.append(Email([str(message["To"])], str(message["Subject"]), body))
+            *complete, _rest = path.read_bytes().split(MESSAGE_END)
+            for raw in complete:
+                message = email.message_from_bytes(raw)
+                payload = message.get_payload(decode=True)
+                text = payload.decode() if isinstance(payload, bytes) else message.get_payload()
+                body = str(text)
+                found.append(Email([str(message["To"])], str(message["Subject"]), body))
         return found
 
     async def drain(self) -> None:

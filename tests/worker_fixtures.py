@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoDbBlocker
 
 import tests.jobs.sample_jobs  # noqa: F401  (declares the test jobs in this process too)
@@ -24,8 +26,12 @@ from tests.workers import (
     db_worker_command,
     start,
     unique_prefix,
+    wait_for,
     wait_for_job,
 )
+
+# The session's db_worker, once a test has started it.
+_native: list[Worker] = []
 
 
 @dataclass
@@ -93,6 +99,39 @@ def native_worker(
     worker = start("db-worker", db_worker_command(), job_environment.env, job_environment.log_dir)
     try:
         _ready(django_db_blocker, "test.echo", worker)
+        _native.append(worker)
         yield worker
     finally:
+        _native.clear()
         worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _native_jobs_settle(
+    request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """Let the db_worker finish the native jobs a transactional test left behind.
+
+    The test database is flushed after a transactional test. A native job
+    still running then (an email a test did not wait for) loses its
+    DBTaskResult row under the worker, and django-tasks-db's worker exits
+    when it cannot record the outcome. So wait for the queue to settle first;
+    this teardown runs before pytest-django's flush.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not (_native and transactional):
+        return
+    pending = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    with django_db_blocker.unblock():
+        wait_for(
+            lambda: not pending.exists(),
+            timeout=60,
+            what="the native queue to settle before the flush",
+            workers=tuple(_native),
+        )
