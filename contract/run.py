@@ -7,8 +7,12 @@ TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
 the schemathesis pass, and stops everything it started.
 
 Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
-Auth for the fuzzer: ``CONTRACT_AUTH_HEADER="Authorization: Token ..."``
-(phase 2 makes a real user and token here; see ``auth_headers``).
+Auth for the fuzzer: two throwaway users signed up and logged in through the
+API (``fuzz_identities``); ``contract/hooks.py`` sends their tokens.
+
+The server runs with generous throttles (``THROTTLE_*``, unless set): the
+flows and the spare user log in again and again from one address, and the
+throttles themselves are tested in ``tests/accounts``.
 """
 
 import argparse
@@ -17,8 +21,10 @@ import secrets
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -28,6 +34,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLIENT_DIR = PROJECT_ROOT / "clients" / "typescript"
 DATA_DIR = PROJECT_ROOT / ".data"
 DATABASE = "contract"
+SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
+SERVER_LOG = DATA_DIR / "contract-server.log"
+GENEROUS_THROTTLES = {
+    "THROTTLE_SIGNUP": "10000/m",
+    "THROTTLE_LOGIN": "10000/m",
+    "THROTTLE_PASSWORD_RESET": "10000/m",
+    "THROTTLE_EMAIL_VERIFICATION": "10000/m",
+}
 CHECKS = [
     "not_a_server_error",
     "response_schema_conformance",
@@ -36,7 +50,8 @@ CHECKS = [
     "standard_error_shape",  # contract/hooks.py
 ]
 CI_MAX_EXAMPLES = 25
-CI_MAX_SECONDS = 120
+CI_MAX_SECONDS = 60
+SERVER_LOG_TAIL = 40
 FULL_MAX_EXAMPLES = 500
 
 
@@ -63,15 +78,39 @@ def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, timeout:
     raise RuntimeError("server did not start serving in time")
 
 
-def auth_headers(base_url: str, env: dict[str, str]) -> list[str]:
-    """Headers that authenticate the fuzzer, as ``Name: value`` strings.
+def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, str]:
+    """A new throwaway account, through the API: (email, password, token)."""
+    email = f"contract-{uuid.uuid4().hex}@example.com"
+    password = f"correct horse {secrets.token_urlsafe(12)}"
+    signup = httpx.post(
+        f"{base_url}/api/v1/auth/signup", json={"email": email, "password": password}, timeout=30
+    )
+    if signup.status_code != 202:
+        raise RuntimeError(f"signup answered {signup.status_code}: {signup.text[:300]}")
+    login = httpx.post(
+        f"{base_url}/api/v1/auth/login",
+        json={"email": email, "password": password, "client_name": client_name},
+        timeout=30,
+    )
+    if login.status_code != 200:
+        raise RuntimeError(f"login answered {login.status_code}: {login.text[:300]}")
+    return email, password, str(login.json()["token"])
 
-    Phase 1: taken from ``CONTRACT_AUTH_HEADER`` if set. Phase 2 (accounts
-    endpoints exist): sign up a throwaway user against ``base_url`` and
-    return ``Authorization: Token <token>``.
+
+def fuzz_identities(base_url: str) -> dict[str, str]:
+    """Environment for contract/hooks.py: the fuzz user's token and the spare user's login.
+
+    The spare user takes the operations that end sessions (see the hooks), so
+    they cannot end the fuzz user's token mid-run.
     """
-    header = env.get("CONTRACT_AUTH_HEADER")
-    return [header] if header else []
+    _, _, fuzz_token = sign_up_and_log_in(base_url, client_name="fuzz")
+    spare_email, spare_password, _ = sign_up_and_log_in(base_url, client_name="fuzz-spare")
+    return {
+        "CONTRACT_BASE_URL": base_url,
+        "CONTRACT_FUZZ_TOKEN": fuzz_token,
+        "CONTRACT_SPARE_EMAIL": spare_email,
+        "CONTRACT_SPARE_PASSWORD": spare_password,
+    }
 
 
 def client_steps(base_url: str, env: dict[str, str]) -> None:
@@ -89,7 +128,8 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
         log("schemathesis: the schema has no operations yet; nothing to fuzz")
         return
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", schema_url,
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(SCHEMATHESIS_CONFIG),
+        "run", schema_url,
         "--checks", ",".join(CHECKS),
         "--max-examples", str(FULL_MAX_EXAMPLES if full else CI_MAX_EXAMPLES),
         "--workers", "1",
@@ -99,9 +139,9 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
     ]  # fmt: skip
     if not full:
         command += ["--max-time", str(CI_MAX_SECONDS)]
-    for header in auth_headers(base_url, env):
-        command += ["--header", header]
-    run(command, env={**env, "SCHEMATHESIS_HOOKS": "contract.hooks"})
+    identities = fuzz_identities(base_url)
+    log("fuzzing as a throwaway user; session-ending operations as a second one")
+    run(command, env={**env, **identities, "SCHEMATHESIS_HOOKS": "contract.hooks"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,8 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    for name, rate in GENEROUS_THROTTLES.items():
+        env.setdefault(name, rate)
     stoppers: list[Callable[[], None]] = []
     server: subprocess.Popen[bytes] | None = None
+    server_log: BinaryIO | None = None
     try:
         if not env.get("DATABASE_URL"):
             postgres = EmbeddedPostgres(DATA_DIR / "postgres")
@@ -137,13 +180,13 @@ def main(argv: list[str] | None = None) -> int:
             sys.executable, "-m", "uvicorn", "project.asgi:app",
             "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", "--no-access-log",
         ]  # fmt: skip
+        SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+        server_log = SERVER_LOG.open("wb")
         server = subprocess.Popen(
-            serve,
-            cwd=PROJECT_ROOT,
-            env=env,
+            serve, cwd=PROJECT_ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT
         )
         wait_until_serving(server, base_url, timeout=30)
-        log(f"server at {base_url}")
+        log(f"server at {base_url} (its log: {SERVER_LOG.relative_to(PROJECT_ROOT)})")
 
         if not args.skip_client:
             client_steps(base_url, env)
@@ -151,8 +194,14 @@ def main(argv: list[str] | None = None) -> int:
             fuzz_step(base_url, env, full=args.full)
         log("all passed")
         return 0
-    except subprocess.CalledProcessError as exc:
-        log(f"FAILED: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
+    except (subprocess.CalledProcessError, RuntimeError) as exc:
+        if isinstance(exc, subprocess.CalledProcessError):
+            log(f"FAILED: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
+        else:
+            log(f"FAILED: {exc}")
+        if SERVER_LOG.exists():
+            tail = SERVER_LOG.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
+            log(f"last {len(tail)} lines of the server log:\n" + "\n".join(tail))
         return 1
     finally:
         if server is not None and server.poll() is None:
@@ -162,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+        if server_log is not None:
+            server_log.close()
         for stop in reversed(stoppers):
             stop()
 

@@ -207,16 +207,16 @@ class SessionPagination(CursorPagination):
 
 
 class SessionListView(AsyncAPIView):
+    # Declared so the schema documents the paginated envelope the view answers.
+    pagination_class = SessionPagination
+
     @extend_schema(
         operation_id="authSessionsList",
         tags=TAGS,
         responses={200: SessionOutput(many=True)},
         examples=[
-            OpenApiExample(
-                "Sessions",
-                value={"next": None, "previous": None, "results": [SESSION_EXAMPLE]},
-                response_only=True,
-            )
+            # One item: drf-spectacular wraps it in the paginated envelope.
+            OpenApiExample("Sessions", value=SESSION_EXAMPLE, response_only=True)
         ],
     )
     async def get(self, request: Request) -> Response:

@@ -155,3 +155,42 @@ def test_an_uncommitted_breaking_change_is_caught(repo: Path) -> None:
 
 def test_the_project_history_has_no_unlisted_breaking_change() -> None:
     assert main([]) == 0
+
+
+REAL_SCHEMA = Path(__file__).resolve().parents[2] / "schema.yaml"
+# Every place the committed schema sends a user (UserOutput): dropping one of
+# its fields breaks each of them.
+USER_FULL_NAME_REMOVED = [
+    "removed-field GET /api/v1/auth/me response 200 body.full_name",
+    "removed-field PATCH /api/v1/auth/me response 200 body.full_name",
+    "removed-field POST /api/v1/auth/email/verify response 200 body.full_name",
+    "removed-field POST /api/v1/auth/login response 200 body.user.full_name",
+]
+
+
+def test_dropping_a_field_from_the_real_user_schema_fails_until_the_changelog_lists_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real: dict[str, Any] = yaml.safe_load(REAL_SCHEMA.read_text())
+    _git(tmp_path, "init", "-q")
+    _commit_schema(tmp_path, real, "the committed schema")
+    assert main(["--repo", str(tmp_path)]) == 0
+
+    dropped = copy.deepcopy(real)
+    user = dropped["components"]["schemas"]["UserOutput"]
+    del user["properties"]["full_name"]
+    user["required"].remove("full_name")
+    _commit_schema(tmp_path, dropped, "drop the user's full_name")
+    assert main(["--repo", str(tmp_path)]) == 1
+    printed = capsys.readouterr().out
+    for change_id in USER_FULL_NAME_REMOVED:
+        assert f"`{change_id}`" in printed
+    assert printed.count("breaking change not in") == len(USER_FULL_NAME_REMOVED)
+
+    changelog = tmp_path / "SCHEMA_CHANGELOG.md"
+    changelog.write_text("".join(f"- `{i}`: renamed.\n" for i in USER_FULL_NAME_REMOVED[:-1]))
+    assert main(["--repo", str(tmp_path)]) == 1  # one place still unlisted
+    assert f"`{USER_FULL_NAME_REMOVED[-1]}`" in capsys.readouterr().out
+
+    changelog.write_text("".join(f"- `{i}`: renamed.\n" for i in USER_FULL_NAME_REMOVED))
+    assert main(["--repo", str(tmp_path)]) == 0

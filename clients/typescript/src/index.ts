@@ -9,16 +9,16 @@ export type ApiClient = Client<paths>;
 export interface ClientOptions {
   /** e.g. "http://127.0.0.1:8000" (no trailing slash) */
   baseUrl: string;
-  /** Returns the current auth token (knox), or undefined when signed out. */
+  /** Returns the current auth token (from authLogin), or undefined when signed out. */
   getToken?: () => string | undefined;
 }
 
-/** Sends `Authorization: Token <token>` whenever getToken() has one. */
+/** Sends `Authorization: Bearer <token>` whenever getToken() has one. */
 export function tokenAuth(getToken: () => string | undefined): Middleware {
   return {
     onRequest({ request }) {
       const token = getToken();
-      if (token) request.headers.set("Authorization", `Token ${token}`);
+      if (token) request.headers.set("Authorization", `Bearer ${token}`);
       return request;
     },
   };

@@ -6,6 +6,9 @@ export interface FlowContext {
   client: ApiClient;
   /** Token state shared by the flows of one run (set by signup/login flows). */
   session: { token: string | undefined };
+  /** The account the signup flow created, and the login flow's session id. */
+  account?: { email: string; password: string };
+  sessionId?: string | undefined;
 }
 
 export function createContext(baseUrl: string): FlowContext {

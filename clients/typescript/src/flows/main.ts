@@ -1,15 +1,20 @@
 // Runs the client flows against a live server: API_BASE_URL=http://127.0.0.1:PORT npm run flows
 import { createContext, type Flow } from "./context.js";
+import { listSessions, login, logoutAll, me, revokeOne, signup } from "./accounts.js";
 import { healthz, servedSchemaMatchesCommitted, unknownRouteIsStandardError } from "./platform.js";
 
 // In order: later flows may rely on state earlier ones left in ctx.session.
-// Phase 2 appends the accounts flows (signup, login, me, sessions list,
-// revoke one, logout-all) from ./accounts.ts, then workspaces, documents,
-// search and exports as those endpoints land.
+// Workspaces, documents, search and exports append theirs as those land.
 const FLOWS: Record<string, Flow> = {
   healthz,
   servedSchemaMatchesCommitted,
   unknownRouteIsStandardError,
+  signup,
+  login,
+  me,
+  listSessions,
+  revokeOne,
+  logoutAll,
 };
 
 async function main(): Promise<number> {
