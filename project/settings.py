@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "django.contrib.postgres",
+    "apps.workspaces",
+    "apps.documents",
 ]
 
 # Every entry is async-capable and makes no thread hop on an API request:
