@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "django.contrib.postgres",
+    "apps.workspaces",
+    "apps.documents",
 ]
 
 # Every entry is async-capable and makes no thread hop on an API request:
@@ -425,3 +428,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["JobStatusEnum"] = "apps.jobs.models
 # /api/v1/bench/ only when this is on. Only the load test runner turns it on;
 # never set it in production.
 BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", False)
+
+# --- workspaces and documents -------------------------------------------------
+
+# How long an invitation link works (it also stops working once used or revoked).
+INVITATION_TTL = env_timedelta("INVITATION_TTL", timedelta(days=7))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "DocumentStatusEnum": "apps.documents.models.DocumentStatus",
+        "InvitationStatusEnum": "apps.workspaces.serializers.InvitationStatus",
+        "RoleEnum": "apps.workspaces.models.Role",
+    }
+)
