@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Func, Value
 from django.db.models.functions import Coalesce
 
+from apps.core.fields import StoredGeneratedField
 from apps.workspaces.models import Workspace
 
 SEARCH_CONFIG = "english"
@@ -61,13 +62,13 @@ class Document(models.Model):
     # Bumped by every update, in the UPDATE's own WHERE clause (optimistic locking).
     version = models.PositiveIntegerField(default=1)
 
-    search_vector = models.GeneratedField(
+    search_vector = StoredGeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("body", weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    word_count = models.GeneratedField(
+    word_count = StoredGeneratedField(
         expression=_word_count(), output_field=models.IntegerField(), db_persist=True
     )
 

@@ -10,6 +10,8 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+import apps.core.fields
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -54,7 +56,7 @@ class Migration(migrations.Migration):
                 ("version", models.PositiveIntegerField(default=1)),
                 (
                     "search_vector",
-                    models.GeneratedField(
+                    apps.core.fields.StoredGeneratedField(
                         db_persist=True,
                         expression=django.contrib.postgres.search.CombinedSearchVector(
                             django.contrib.postgres.search.SearchVector(
@@ -71,7 +73,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "word_count",
-                    models.GeneratedField(
+                    apps.core.fields.StoredGeneratedField(
                         db_persist=True,
                         expression=django.db.models.functions.comparison.Coalesce(
                             models.Func(
