@@ -54,6 +54,13 @@ def test_prune_deletes_only_finished_jobs_past_the_retention(native_worker: Work
     )
     ran = dispatch("test.echo")
     wait_for_job(ran.pk, FINAL, workers=(native_worker,))
+    # The Job row is final inside the task body; the worker records its own
+    # DBTaskResult outcome just after. Wait for that too before backdating.
+    wait_for(
+        lambda: not DBTaskResult.objects.filter(finished_at__isnull=True).exists(),
+        what="the db_worker to record the task's outcome",
+        workers=(native_worker,),
+    )
     DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=30))
 
     jobs, results = jobs_prune(older_than=timedelta(days=14))
