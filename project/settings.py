@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "django.contrib.postgres",
+    "apps.workspaces",
+    "apps.documents",
     "apps.webhooks",
     "apps.exports",
 ]
