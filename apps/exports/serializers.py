@@ -47,6 +47,4 @@ class ExportOutput(serializers.Serializer[Export]):
 
 
 class DownloadQuery(serializers.Serializer[Any]):
-    signature = serializers.CharField(
-        max_length=500, help_text="From the export's download_url."
-    )
+    signature = serializers.CharField(max_length=500, help_text="From the export's download_url.")

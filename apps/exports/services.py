@@ -253,4 +253,3 @@ def exports_purge(*, now: Any = None) -> int:
         Export.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file_name="")
         purged += 1
     return purged
-

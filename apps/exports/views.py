@@ -146,7 +146,9 @@ class ExportDownloadView(AsyncAPIView):
         export = await selectors.aexport_download_access(
             user_id=claims[1], workspace_id=workspace_id, export_id=export_id
         )
-        response = StreamingHttpResponse(aiter_chunks(export.file_name), content_type="application/zip")
+        response = StreamingHttpResponse(
+            aiter_chunks(export.file_name), content_type="application/zip"
+        )
         response["Content-Length"] = str(export.size_bytes or 0)
         day = export.created_at.strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="export-{day}-{export.pk}.zip"'

@@ -1,6 +1,6 @@
 """Public shapes of the webhooks API."""
 
-from typing import Any
+from typing import Any, override
 
 from rest_framework import serializers
 
@@ -77,7 +77,13 @@ class WebhookEnvelopeOutput(serializers.Serializer[Any]):
     type = serializers.ChoiceField(choices=WebhookEvent.choices)
     created_at = serializers.DateTimeField()
     workspace_id = serializers.UUIDField()
-    data = JsonObjectField(help_text="What changed, e.g. the document.")
+
+    @override
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "data" would shadow Serializer.data if declared as a class attribute.
+        fields = super().get_fields()
+        fields["data"] = JsonObjectField(help_text="What changed, e.g. the document.")
+        return fields
 
 
 class DeliveryOutput(serializers.Serializer[Delivery]):

@@ -260,7 +260,10 @@ def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, fina
 
 def _cancel(delivery_id: UUID, reason: str) -> None:
     Delivery.objects.filter(pk=delivery_id).exclude(status__in=FINAL_DELIVERY_STATUSES).update(
-        status=DeliveryStatus.CANCELLED, error=reason, completed_at=timezone.now(), next_retry_at=None
+        status=DeliveryStatus.CANCELLED,
+        error=reason,
+        completed_at=timezone.now(),
+        next_retry_at=None,
     )
 
 
@@ -284,7 +287,11 @@ def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
         return {"skipped": "the endpoint is disabled"}
 
     # The Job row counts attempts started (a killed worker's attempt included).
-    job = Job.objects.only("attempts", "max_attempts").filter(pk=delivery.job_id).first()
+    job = (
+        Job.objects.only("attempts", "max_attempts").filter(pk=delivery.job_id).first()
+        if delivery.job_id is not None
+        else None
+    )
     attempt = job.attempts if job is not None else delivery.attempts + 1
     final = job is None or job.attempts >= job.max_attempts
     body = delivery_body(delivery)

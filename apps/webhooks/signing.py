@@ -15,7 +15,7 @@ TIMESTAMP_HEADER = "Webhook-Timestamp"
 DELIVERY_HEADER = "Webhook-Id"
 EVENT_HEADER = "Webhook-Event"
 SIGNATURE_SCHEME = "v1"
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105  (a prefix, not a secret)
 
 
 def new_secret() -> str:

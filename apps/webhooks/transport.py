@@ -60,9 +60,7 @@ def _port(url: httpx.URL) -> int:
     return url.port or (443 if url.scheme == "https" else 80)
 
 
-def _checked(
-    url: httpx.URL, infos: list[tuple[object, ...]], *, allow_private: bool
-) -> IPAddress:
+def _checked(url: httpx.URL, infos: list[tuple[object, ...]], *, allow_private: bool) -> IPAddress:
     addresses: list[IPAddress] = []
     for info in infos:
         sockaddr = info[4]
