@@ -288,12 +288,13 @@ def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
 
     # The Job row counts attempts started (a killed worker's attempt included).
     job = (
-        Job.objects.only("attempts", "max_attempts").filter(pk=delivery.job_id).first()
+        Job.objects.only("attempts").filter(pk=delivery.job_id).first()
         if delivery.job_id is not None
         else None
     )
     attempt = job.attempts if job is not None else delivery.attempts + 1
-    final = job is None or job.attempts >= job.max_attempts
+    # The runner's own rule, in this process: no retry follows this attempt.
+    final = job is None or attempt > get_spec(DELIVER_JOB).policy.max_retries
     body = delivery_body(delivery)
     try:
         destination = transport.resolve(
