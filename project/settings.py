@@ -482,3 +482,15 @@ JOBS_PERIODIC["exports.purge_expired"] = (
 # /api/v1/bench/ only when this is on. Only the load test runner turns it on;
 # never set it in production.
 BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", False)
+
+# --- workspaces and documents -------------------------------------------------
+
+# How long an invitation link works (it also stops working once used or revoked).
+INVITATION_TTL = env_timedelta("INVITATION_TTL", timedelta(days=7))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "DocumentStatusEnum": "apps.documents.models.DocumentStatus",
+        "InvitationStatusEnum": "apps.workspaces.serializers.InvitationStatus",
+        "RoleEnum": "apps.workspaces.models.Role",
+    }
+)
