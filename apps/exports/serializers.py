@@ -38,10 +38,7 @@ class ExportOutput(serializers.Serializer[Export]):
         request = self.context.get("request")
         if request is None or export.state != ExportStatus.READY:
             return None
-        path = reverse(
-            "exports-download",
-            kwargs={"workspace_id": export.workspace_id, "export_id": export.pk},
-        )
+        path = reverse("exports-download", kwargs={"export_id": export.pk})
         query = urlencode({"signature": download_signature(export=export, user=request.user)})
         return str(request.build_absolute_uri(f"{path}?{query}"))
 

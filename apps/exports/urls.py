@@ -7,7 +7,7 @@ urlpatterns = [
     path(prefix, views.ExportListView.as_view(), name="exports-list"),
     path(f"{prefix}/<uuid:export_id>", views.ExportDetailView.as_view(), name="exports-detail"),
     path(
-        f"{prefix}/<uuid:export_id>/download",
+        "exports/<uuid:export_id>/download",
         views.ExportDownloadView.as_view(),
         name="exports-download",
     ),

@@ -19,6 +19,7 @@ from apps.core.views import AsyncAPIView
 from apps.exports import selectors, services
 from apps.exports.serializers import DownloadQuery, ExportOutput
 from apps.exports.storage import aiter_chunks
+from apps.workspaces.permissions import WorkspaceScopedView
 
 TAGS = ["exports"]
 EXPORT_EXAMPLE: dict[str, Any] = {
@@ -31,8 +32,8 @@ EXPORT_EXAMPLE: dict[str, Any] = {
     "created_at": "2026-01-01T12:00:00Z",
     "completed_at": "2026-01-01T12:00:09Z",
     "expires_at": "2026-01-08T12:00:09Z",
-    "download_url": "https://api.example.com/api/v1/workspaces/0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
-    "/exports/3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a/download?signature=eyJleHBvcnQiOi...",
+    "download_url": "https://api.example.com/api/v1/exports/3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a"
+    "/download?signature=eyJleHBvcnQiOiIzYzJiMWEwOSJ9:1vQk2F:3b4c5d6e7f8a9b0c",
 }
 BUILDING_EXAMPLE: dict[str, Any] = {
     **EXPORT_EXAMPLE,
@@ -51,7 +52,7 @@ def _user(request: Request) -> User:
     return request.user
 
 
-class ExportListView(AsyncAPIView):
+class ExportListView(WorkspaceScopedView):
     pagination_class = CursorPagination
 
     @extend_schema(
@@ -62,7 +63,6 @@ class ExportListView(AsyncAPIView):
         tags=TAGS,
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        await selectors.amember_check(user=_user(request), workspace_id=workspace_id)
         exports = selectors.export_list_for(workspace_id=workspace_id)
         paginator = CursorPagination()
         rows = await apaginate(paginator, exports, request, self)
@@ -88,17 +88,13 @@ class ExportListView(AsyncAPIView):
         tags=TAGS,
     )
     async def post(self, request: Request, workspace_id: UUID) -> Response:
-        user = _user(request)
-        await selectors.amember_check(user=user, workspace_id=workspace_id)
-        export = await services.aexport_create(workspace_id=workspace_id, actor=user)
-        export = await selectors.aexport_access(
-            user=user, workspace_id=workspace_id, export_id=export.pk
-        )
+        export = await services.aexport_create(workspace_id=workspace_id, actor=_user(request))
+        export = await selectors.aexport_access(workspace_id=workspace_id, export_id=export.pk)
         data = ExportOutput(export, context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
-class ExportDetailView(AsyncAPIView):
+class ExportDetailView(WorkspaceScopedView):
     @extend_schema(
         operation_id="exportsRetrieve",
         summary="One export; when ready, with a signed download link for the caller",
@@ -107,15 +103,17 @@ class ExportDetailView(AsyncAPIView):
         tags=TAGS,
     )
     async def get(self, request: Request, workspace_id: UUID, export_id: UUID) -> Response:
-        export = await selectors.aexport_access(
-            user=_user(request), workspace_id=workspace_id, export_id=export_id
-        )
+        export = await selectors.aexport_access(workspace_id=workspace_id, export_id=export_id)
         return Response(ExportOutput(export, context={"request": request}).data)
 
 
 class ExportDownloadView(AsyncAPIView):
     """The archive, streamed; authorized by the signed link (no Authorization header),
-    for a member who still belongs to the workspace."""
+    for the member it was issued to while they still belong to the workspace.
+
+    Outside ``/workspaces/{id}/``: the link itself names the export and the member,
+    and a browser can open it as is.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -135,17 +133,13 @@ class ExportDownloadView(AsyncAPIView):
         auth=[],
         tags=TAGS,
     )
-    async def get(
-        self, request: Request, workspace_id: UUID, export_id: UUID
-    ) -> StreamingHttpResponse:
+    async def get(self, request: Request, export_id: UUID) -> StreamingHttpResponse:
         query = DownloadQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         claims = services.download_claims(query.validated_data["signature"])
         if claims is None or claims[0] != export_id:
             raise PermissionDenied("The download link is invalid or has expired.")
-        export = await selectors.aexport_download_access(
-            user_id=claims[1], workspace_id=workspace_id, export_id=export_id
-        )
+        export = await selectors.aexport_download_access(user_id=claims[1], export_id=export_id)
         response = StreamingHttpResponse(
             aiter_chunks(export.file_name), content_type="application/zip"
         )

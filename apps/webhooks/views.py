@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
 from apps.core.pagination import CursorPagination, apaginate
-from apps.core.views import AsyncAPIView
 from apps.webhooks import selectors, services
 from apps.webhooks.serializers import (
     DeliveryDetailOutput,
@@ -22,6 +21,8 @@ from apps.webhooks.serializers import (
     WebhookEndpointOutput,
     WebhookEndpointUpdateInput,
 )
+from apps.workspaces.models import Role
+from apps.workspaces.permissions import WorkspaceScopedView
 
 TAGS = ["webhooks"]
 ENDPOINT_EXAMPLE: dict[str, Any] = {
@@ -71,11 +72,20 @@ def _user(request: Request) -> User:
     return request.user
 
 
+class WorkspaceAdminView(WorkspaceScopedView):
+    """Every webhook route is for the workspace's admins and owners (403 below, 404
+    for non-members)."""
+
+    minimum_roles = dict.fromkeys(
+        ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"), Role.ADMIN
+    )
+
+
 def _example(name: str, value: dict[str, Any], code: str = "200") -> OpenApiExample:
     return OpenApiExample(name, value=value, response_only=True, status_codes=[code])
 
 
-class WebhookEndpointListView(AsyncAPIView):
+class WebhookEndpointListView(WorkspaceAdminView):
     pagination_class = CursorPagination
 
     @extend_schema(
@@ -86,7 +96,6 @@ class WebhookEndpointListView(AsyncAPIView):
         tags=TAGS,
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        await selectors.aworkspace_admin_check(user=_user(request), workspace_id=workspace_id)
         endpoints = selectors.webhook_endpoint_list_for(workspace_id=workspace_id)
         paginator = CursorPagination()
         rows = await apaginate(paginator, endpoints, request, self)
@@ -119,7 +128,6 @@ class WebhookEndpointListView(AsyncAPIView):
     )
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         user = _user(request)
-        await selectors.aworkspace_admin_check(user=user, workspace_id=workspace_id)
         data = WebhookEndpointCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         endpoint = await services.awebhook_endpoint_create(
@@ -129,7 +137,7 @@ class WebhookEndpointListView(AsyncAPIView):
         return Response(output, status=status.HTTP_201_CREATED)
 
 
-class WebhookEndpointDetailView(AsyncAPIView):
+class WebhookEndpointDetailView(WorkspaceAdminView):
     @extend_schema(
         operation_id="webhooksRetrieve",
         summary="One endpoint (the secret is never shown again)",
@@ -139,7 +147,7 @@ class WebhookEndpointDetailView(AsyncAPIView):
     )
     async def get(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         return Response(WebhookEndpointOutput(endpoint).data)
 
@@ -156,7 +164,7 @@ class WebhookEndpointDetailView(AsyncAPIView):
     )
     async def patch(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         data = WebhookEndpointUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,13 +182,13 @@ class WebhookEndpointDetailView(AsyncAPIView):
     )
     async def delete(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         await services.awebhook_endpoint_delete(endpoint_id=endpoint.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DeliveryListView(AsyncAPIView):
+class DeliveryListView(WorkspaceAdminView):
     pagination_class = CursorPagination
 
     @extend_schema(
@@ -193,7 +201,7 @@ class DeliveryListView(AsyncAPIView):
     )
     async def get(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         query = DeliveryListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -203,7 +211,7 @@ class DeliveryListView(AsyncAPIView):
         return paginator.get_paginated_response(DeliveryOutput(cast(Any, rows), many=True).data)
 
 
-class DeliveryDetailView(AsyncAPIView):
+class DeliveryDetailView(WorkspaceAdminView):
     @extend_schema(
         operation_id="webhooksDeliveriesRetrieve",
         summary="One delivery, with the body that was sent",
@@ -215,13 +223,13 @@ class DeliveryDetailView(AsyncAPIView):
         self, request: Request, workspace_id: UUID, endpoint_id: UUID, delivery_id: UUID
     ) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         delivery = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
         return Response(DeliveryDetailOutput(delivery).data)
 
 
-class DeliveryRedeliverView(AsyncAPIView):
+class DeliveryRedeliverView(WorkspaceAdminView):
     @extend_schema(
         operation_id="webhooksDeliveriesRedeliver",
         summary="Send a finished delivery's event again (a new delivery, same event id)",
@@ -250,7 +258,7 @@ class DeliveryRedeliverView(AsyncAPIView):
         self, request: Request, workspace_id: UUID, endpoint_id: UUID, delivery_id: UUID
     ) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
-            user=_user(request), workspace_id=workspace_id, endpoint_id=endpoint_id
+            workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         original = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
         delivery = await services.adelivery_redeliver(delivery_id=original.pk)

@@ -188,7 +188,7 @@ async def test_download_links_are_signed_expiring_and_for_members_only(
     tampered = url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb")
     assert (await _download(api, tampered))[0].status_code == 403
     other = await _ready_export(workspace, owner)
-    other_path = _exports(workspace, f"/{other.pk}/download")
+    other_path = f"/api/v1/exports/{other.pk}/download"
     response = await api.get(f"{other_path}?{urlsplit(url).query}")
     assert response.status_code == 403
     assert response.json()["errors"][0]["code"] == "permission_denied"
