@@ -130,7 +130,6 @@ class ExportDownloadView(AsyncAPIView):
                 ErrorResponseSerializer, description="The link is invalid or expired."
             ),
         },
-        auth=[],
         tags=TAGS,
     )
     async def get(self, request: Request, export_id: UUID) -> StreamingHttpResponse:
