@@ -1,5 +1,4 @@
-"""Workspaces, memberships and documents for the webhook and export tests,
-written straight to the database (these tests are about what happens after)."""
+"""Shortcuts over tests.workspaces.factories for the webhook and export tests."""
 
 from typing import Any
 
@@ -8,12 +7,10 @@ from asgiref.sync import sync_to_async
 from apps.accounts.models import User
 from apps.documents.models import Document
 from apps.workspaces.models import Membership, Role, Workspace
+from tests.workspaces import factories
+from tests.workspaces.factories import amake_workspace, make_workspace
 
-
-def make_workspace(*, owner: User, name: str = "Acme") -> Workspace:
-    workspace = Workspace.objects.create(name=name)
-    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-    return workspace
+__all__ = ["aadd_member", "amake_document", "amake_workspace", "make_workspace"]
 
 
 def add_member(workspace: Workspace, user: User, role: Role = Role.MEMBER) -> Membership:
@@ -21,10 +18,9 @@ def add_member(workspace: Workspace, user: User, role: Role = Role.MEMBER) -> Me
 
 
 def make_document(workspace: Workspace, **values: Any) -> Document:
-    values.setdefault("title", "A document")
-    return Document.objects.create(workspace=workspace, **values)
+    author = values.pop("author", None)
+    return factories.make_document(workspace=workspace, author=author, **values)
 
 
-amake_workspace = sync_to_async(make_workspace)
 aadd_member = sync_to_async(add_member)
 amake_document = sync_to_async(make_document)

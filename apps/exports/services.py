@@ -40,6 +40,7 @@ def export_create(*, workspace_id: UUID, actor: User) -> Export:
     """Record an export and start its build (a chained job the actor owns).
 
     One build at a time per workspace: another request while one runs is 409.
+    The returned export has its job attached (``state`` needs no query).
     """
     from apps.workspaces.models import Workspace
 

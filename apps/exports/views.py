@@ -89,7 +89,6 @@ class ExportListView(WorkspaceScopedView):
     )
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         export = await services.aexport_create(workspace_id=workspace_id, actor=_user(request))
-        export = await selectors.aexport_access(workspace_id=workspace_id, export_id=export.pk)
         data = ExportOutput(export, context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
