@@ -1,6 +1,6 @@
 """The exports API under /api/v1/workspaces/{workspace_id}/exports (members)."""
 
-from typing import Any, cast
+from typing import Any, cast, override
 from uuid import UUID
 
 from django.http import StreamingHttpResponse
@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -116,6 +117,14 @@ class ExportDownloadView(AsyncAPIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    @override
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
+        # The archive is not rendered: a client asking for application/zip gets
+        # it, and an error answers in the standard JSON shape, never a 406.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         operation_id="exportsDownload",

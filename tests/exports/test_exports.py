@@ -51,7 +51,8 @@ async def _poll(api: AsyncClient, path: str, headers: dict[str, str], done: Any)
 
 async def _download(api: AsyncClient, url: str) -> tuple[Any, list[bytes]]:
     parts = urlsplit(url)
-    response = await api.get(f"{parts.path}?{parts.query}")  # no Authorization header
+    # No Authorization header; what a download manager asks for.
+    response = await api.get(f"{parts.path}?{parts.query}", headers={"Accept": "application/zip"})
     if not response.streaming:
         return response, []
     content = response.streaming_content  # type: ignore[attr-defined]  # a StreamingHttpResponse
