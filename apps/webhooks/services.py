@@ -132,6 +132,19 @@ async def awebhook_endpoint_update(
     )
 
 
+@transaction.atomic
+def webhook_endpoint_rotate_secret(*, endpoint_id: UUID) -> WebhookEndpoint:
+    """Replace the signing secret (the caller shows the new one once). Attempts
+    from now on, retries of earlier deliveries included, are signed with it."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint.secret = signing.new_secret()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    return endpoint
+
+
+awebhook_endpoint_rotate_secret = sync_to_async(webhook_endpoint_rotate_secret)
+
+
 async def awebhook_endpoint_delete(*, endpoint_id: UUID) -> None:
     """Delete an endpoint and its delivery log; pending deliveries are dropped."""
     await WebhookEndpoint.objects.filter(pk=endpoint_id).adelete()

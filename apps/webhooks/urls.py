@@ -11,6 +11,11 @@ urlpatterns = [
         name="webhooks-detail",
     ),
     path(
+        f"{prefix}/<uuid:endpoint_id>/rotate-secret",
+        views.WebhookSecretRotateView.as_view(),
+        name="webhooks-rotate-secret",
+    ),
+    path(
         f"{prefix}/<uuid:endpoint_id>/deliveries",
         views.DeliveryListView.as_view(),
         name="webhooks-deliveries",

@@ -188,6 +188,28 @@ class WebhookEndpointDetailView(WorkspaceAdminView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class WebhookSecretRotateView(WorkspaceAdminView):
+    @extend_schema(
+        operation_id="webhooksRotateSecret",
+        summary="Replace the signing secret; the response holds the new one, shown only once",
+        request=None,
+        responses={200: WebhookEndpointCreatedOutput},
+        examples=[
+            _example(
+                "Rotated",
+                {**ENDPOINT_EXAMPLE, "secret": "whsec_Jq0sV4bN7cX2mZ9kL5tR8wY1uE6hA3dF0gP4iO7nB2c"},
+            )
+        ],
+        tags=TAGS,
+    )
+    async def post(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
+        endpoint = await selectors.awebhook_endpoint_access(
+            workspace_id=workspace_id, endpoint_id=endpoint_id
+        )
+        endpoint = await services.awebhook_endpoint_rotate_secret(endpoint_id=endpoint.pk)
+        return Response(WebhookEndpointCreatedOutput(endpoint).data)
+
+
 class DeliveryListView(WorkspaceAdminView):
     pagination_class = CursorPagination
 

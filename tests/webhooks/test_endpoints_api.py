@@ -170,3 +170,20 @@ async def test_an_endpoint_is_invisible_from_another_workspace(
     other_headers = auth_headers(await login(api, owner))
     for path in (f"/{created['id']}", f"/{created['id']}/deliveries"):
         assert (await api.get(_path(other, path), headers=other_headers)).status_code == 404
+
+
+async def test_rotating_the_secret_shows_the_new_one_once(
+    api: AsyncClient, receiver: Receiver
+) -> None:
+    workspace, headers = await _admin_session(api)
+    created = (await _create(api, workspace, headers, url=receiver.url("/a"), events=EVENTS)).json()
+    rotated = await api.post(_path(workspace, f"/{created['id']}/rotate-secret"), headers=headers)
+    assert rotated.status_code == 200
+    secret = rotated.json()["secret"]
+    assert secret.startswith("whsec_")
+    assert secret != created["secret"]
+    assert (await WebhookEndpoint.objects.aget(pk=created["id"])).secret == secret
+    assert (
+        "secret"
+        not in (await api.get(_path(workspace, f"/{created['id']}"), headers=headers)).json()
+    )
