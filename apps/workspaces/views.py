@@ -292,7 +292,12 @@ class InvitationAcceptView(AsyncAPIView):
         "revoked or expired token answers 400.",
         tags=INVITATION_TAGS,
         request=InvitationAcceptInput,
-        responses={200: WorkspaceOutput},
+        responses={
+            200: WorkspaceOutput,
+            403: OpenApiResponse(
+                ErrorResponseSerializer, description="Sent to another email address."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Accept", value={"token": "k3Jd9sQ2x0Vb7nLm4pR8tYw1zA6cE5fG2hJ0uI9oP3s"},
