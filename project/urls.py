@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/v1/", include("apps.jobs.urls")),
     path("api/v1/", include("apps.workspaces.urls")),
     path("api/v1/", include("apps.documents.urls")),
+    path("api/v1/", include("apps.webhooks.urls")),
+    path("api/v1/", include("apps.exports.urls")),
     path("admin/", admin.site.urls),
 ]
 

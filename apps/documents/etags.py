@@ -25,3 +25,13 @@ def versions_from_if_match(header: str | None) -> list[int] | None:
         if match:
             versions.append(int(match.group(1)))
     return versions
+
+
+def none_match(header: str | None, document: Document) -> bool:
+    """Whether ``If-None-Match`` names the document's current ETag (weak comparison)."""
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    current = etag_for(document)
+    return any(part.strip().removeprefix("W/") == current for part in header.split(","))

@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
 from apps.core.pagination import CursorPagination, apaginate
 from apps.documents import selectors, services
-from apps.documents.etags import etag_for, versions_from_if_match
+from apps.documents.etags import etag_for, none_match, versions_from_if_match
 from apps.documents.models import Document
 from apps.documents.serializers import (
     DocumentCreateInput,
@@ -64,6 +64,13 @@ IF_MATCH = OpenApiParameter(
     description='The ETag you last saw (e.g. `"3"`). If the document changed since, the '
     "request answers 412 and changes nothing. Without it the write applies to the current "
     "version.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag you hold; if the document is unchanged the answer is 304 with no body.",
 )
 STALE = OpenApiResponse(
     ErrorResponseSerializer, description="If-Match names a version that is no longer current."
@@ -166,14 +173,19 @@ class DocumentDetailView(WorkspaceScopedView):
         operation_id="documentsRetrieve",
         summary="One document, with its ETag",
         tags=TAGS,
-        responses={200: DocumentOutput},
-        parameters=[ETAG_HEADER],
+        responses={
+            200: DocumentOutput,
+            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+        },
+        parameters=[IF_NONE_MATCH, ETAG_HEADER],
         examples=[OpenApiExample("Document", value=DOCUMENT_EXAMPLE, response_only=True)],
     )
     async def get(self, request: Request, workspace_id: UUID, document_id: UUID) -> Response:
         document = await selectors.adocument_access(
             workspace_id=workspace_id, document_id=document_id
         )
+        if none_match(request.headers.get("If-None-Match"), document):
+            return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), document)
         return _with_etag(Response(DocumentOutput(document).data), document)
 
     async def _update(

@@ -24,6 +24,12 @@ class WorkspaceInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100, trim_whitespace=True)
 
 
+class WorkspaceUpdateInput(serializers.Serializer[Any]):
+    """PATCH: only what is given changes."""
+
+    name = serializers.CharField(max_length=100, trim_whitespace=True, required=False)
+
+
 class MemberOutput(serializers.Serializer[Membership]):
     user_id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
@@ -33,7 +39,9 @@ class MemberOutput(serializers.Serializer[Membership]):
 
 
 class MemberRoleInput(serializers.Serializer[Any]):
-    role = serializers.ChoiceField(choices=Role.choices)
+    """PATCH: without ``role`` nothing changes."""
+
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
 
 
 class InvitationStatus(models.TextChoices):

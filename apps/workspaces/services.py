@@ -63,11 +63,16 @@ def workspace_create(*, owner: User, name: str) -> Membership:
 
 
 @transaction.atomic
-def workspace_rename(*, actor: Membership, name: str) -> Membership:
-    """Rename the actor's workspace (admins and owners). Returns the actor's membership."""
+def workspace_rename(*, actor: Membership, name: str | None) -> Membership:
+    """Rename the actor's workspace (admins and owners; ``None`` changes nothing).
+
+    Returns the actor's membership (with the workspace).
+    """
     actor = _lock_actor(workspace_id=actor.workspace_id, user_id=actor.user_id)
     require_role(actor, Role.ADMIN)
     workspace = actor.workspace
+    if name is None:
+        return actor
     workspace.name = name
     workspace.save(update_fields=["name", "updated_at"])
     return actor
@@ -82,8 +87,8 @@ def workspace_delete(*, actor: Membership) -> None:
 
 
 @transaction.atomic
-def member_role_change(*, actor: Membership, user_id: int, role: Role) -> Membership:
-    """Change a member's role.
+def member_role_change(*, actor: Membership, user_id: int, role: str | None) -> Membership:
+    """Change a member's role (``None`` changes nothing).
 
     Admins change members and admins; only owners make or unmake owners. The
     last owner cannot be demoted (409).
@@ -97,6 +102,8 @@ def member_role_change(*, actor: Membership, user_id: int, role: Role) -> Member
     )
     if target is None:
         raise NotFound()
+    if role is None or role == target.role:
+        return target
     if Role.OWNER in (target.role, role):
         require_role(actor, Role.OWNER)
     if (
@@ -105,9 +112,8 @@ def member_role_change(*, actor: Membership, user_id: int, role: Role) -> Member
         and not _other_owner_exists(workspace_id=actor.workspace_id, user_id=user_id)
     ):
         raise LastOwner()
-    if target.role != role:
-        target.role = role
-        target.save(update_fields=["role"])
+    target.role = role
+    target.save(update_fields=["role"])
     return target
 
 

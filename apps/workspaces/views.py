@@ -24,6 +24,7 @@ from apps.workspaces.serializers import (
     MemberRoleInput,
     WorkspaceInput,
     WorkspaceOutput,
+    WorkspaceUpdateInput,
 )
 
 WORKSPACE_TAGS = ["workspaces"]
@@ -134,7 +135,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
         operation_id="workspacesRename",
         summary="Rename a workspace (admins and owners)",
         tags=WORKSPACE_TAGS,
-        request=WorkspaceInput,
+        request=WorkspaceUpdateInput,
         responses={200: WorkspaceOutput},
         examples=[
             OpenApiExample("Rename", value={"name": "Difference Engines"}, request_only=True),
@@ -146,10 +147,10 @@ class WorkspaceDetailView(WorkspaceScopedView):
         ],
     )
     async def patch(self, request: Request, workspace_id: UUID) -> Response:
-        data = WorkspaceInput(data=request.data)
+        data = WorkspaceUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = await sync_to_async(services.workspace_rename)(
-            actor=self.membership, name=data.validated_data["name"]
+            actor=self.membership, name=data.validated_data.get("name")
         )
         return Response(WorkspaceOutput(membership).data)
 
@@ -202,7 +203,7 @@ class MemberDetailView(WorkspaceScopedView):
         data = MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = await sync_to_async(services.member_role_change)(
-            actor=self.membership, user_id=user_id, role=Role(data.validated_data["role"])
+            actor=self.membership, user_id=user_id, role=data.validated_data.get("role")
         )
         return Response(MemberOutput(membership).data)
 
@@ -291,7 +292,12 @@ class InvitationAcceptView(AsyncAPIView):
         "revoked or expired token answers 400.",
         tags=INVITATION_TAGS,
         request=InvitationAcceptInput,
-        responses={200: WorkspaceOutput},
+        responses={
+            200: WorkspaceOutput,
+            403: OpenApiResponse(
+                ErrorResponseSerializer, description="Sent to another email address."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Accept", value={"token": "k3Jd9sQ2x0Vb7nLm4pR8tYw1zA6cE5fG2hJ0uI9oP3s"},

@@ -233,3 +233,17 @@ async def test_a_document_of_another_workspace_is_not_found(api: AsyncClient) ->
             content_type="application/json", headers=headers,
         )  # fmt: skip
         assert response.status_code == 404, method
+
+
+async def test_if_none_match_with_the_current_etag_answers_304(api: AsyncClient) -> None:
+    ada, workspace, headers = await _setup(api)
+    document = await amake_document(workspace=workspace, author=ada)
+    url = documents_url(workspace.pk, document.pk)
+    unchanged = await api.get(url, headers={**headers, "If-None-Match": '"1"'})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged["ETag"] == '"1"'
+    await Document.objects.filter(pk=document.pk).aupdate(version=2)
+    changed = await api.get(url, headers={**headers, "If-None-Match": '"1"'})
+    assert changed.status_code == 200
+    assert changed["ETag"] == '"2"'

@@ -1,9 +1,12 @@
 """Tenant isolation: a non-member gets 404, in the standard shape, for EVERY route
-inside a workspace and every method, whatever the route's own ids point at.
+inside a workspace and every method.
 
 The routes are found by walking the URL resolver for patterns with a
 ``workspace_id`` kwarg, so routes that other apps add later are covered
-without touching this test.
+without touching this test. Every other id in a route is filled with a real
+object of the victim's workspace (factories by kwarg name, see
+``tests/workspaces/isolation_ids.py``), so a view that forgot the membership
+check shows up as a 200, not as a lucky 404.
 """
 
 import re
@@ -16,9 +19,11 @@ from django.test import AsyncClient
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from apps.workspaces.models import Invitation, Role
+from apps.accounts.models import User
+from apps.workspaces.models import Membership, Role
 from tests.factories import amake_user, auth_headers, login
-from tests.workspaces.factories import amake_document, amake_workspace
+from tests.workspaces.factories import amake_workspace
+from tests.workspaces.isolation_ids import load_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BODY = {"name": "x", "title": "x", "role": "owner", "email": "a@example.com", "token": "x"}
 METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+FACTORIES = load_all()
 
 
 def workspace_routes(
@@ -40,28 +46,33 @@ def workspace_routes(
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             yield from workspace_routes(entry.url_patterns, route)
-        elif "workspace_id" in PARAMETER.sub(lambda m: m.group("name"), route):
+        elif "workspace_id" in kwargs_of(route):
             yield route
 
 
+def kwargs_of(route: str) -> list[str]:
+    return [match.group("name") for match in PARAMETER.finditer(route)]
+
+
+ROUTES = sorted(workspace_routes())
+
+
 def fill(route: str, ids: dict[str, Any]) -> str:
-    """The route with each parameter replaced by a real id from the victim's workspace."""
+    return "/" + PARAMETER.sub(lambda match: str(ids[match.group("name")]), route)
 
-    def value(match: re.Match[str]) -> str:
-        name, converter = match.group("name"), match.group("converter") or "str"
-        if name in ids:
-            return str(ids[name])
-        if converter == "int":
-            return "1"
-        if converter == "uuid":
-            return str(uuid.uuid4())
-        return "x"
 
-    return "/" + PARAMETER.sub(value, route)
+async def victim_ids(route: str) -> dict[str, Any]:
+    """A fresh workspace (owner only) plus a real object for each other id in ``route``."""
+    owner = await amake_user()
+    workspace = await amake_workspace(owner=owner)
+    ids: dict[str, Any] = {"workspace_id": workspace.pk}
+    for name in kwargs_of(route):
+        if name not in ids:
+            ids[name] = await FACTORIES[name](workspace, owner, ids)
+    return ids
 
 
 def test_the_walk_finds_the_workspace_routes() -> None:
-    routes = set(workspace_routes())
     assert {
         "api/v1/workspaces/<uuid:workspace_id>",
         "api/v1/workspaces/<uuid:workspace_id>/members",
@@ -70,27 +81,16 @@ def test_the_walk_finds_the_workspace_routes() -> None:
         "api/v1/workspaces/<uuid:workspace_id>/invitations/<uuid:invitation_id>",
         "api/v1/workspaces/<uuid:workspace_id>/documents",
         "api/v1/workspaces/<uuid:workspace_id>/documents/<uuid:document_id>",
-    } <= routes
+    } <= set(ROUTES)
 
 
-async def _victim() -> dict[str, Any]:
-    """A workspace with a member, a document and an invitation; their ids by kwarg name."""
-    owner, member = await amake_user(), await amake_user()
-    workspace = await amake_workspace(owner=owner, members={member: Role.MEMBER})
-    document = await amake_document(workspace=workspace, author=owner, title="secret")
-    invitation = await Invitation.objects.acreate(
-        workspace=workspace,
-        email="someone@example.com",
-        invited_by=owner,
-        token_digest=uuid.uuid4().hex,
-        expires_at=workspace.created_at.replace(year=workspace.created_at.year + 1),
+def test_every_id_in_a_workspace_route_has_a_real_object_factory() -> None:
+    needed = {name for route in ROUTES for name in kwargs_of(route)} - {"workspace_id"}
+    missing = sorted(needed - set(FACTORIES))
+    assert missing == [], (
+        f"register a factory for {missing} in tests/<app>/isolation_ids.py "
+        "(see tests/workspaces/isolation_ids.py)"
     )
-    return {
-        "workspace_id": workspace.pk,
-        "user_id": member.pk,
-        "document_id": document.pk,
-        "invitation_id": invitation.pk,
-    }
 
 
 def _assert_standard_404(response: Any, method: str, url: str) -> None:
@@ -104,14 +104,13 @@ def _assert_standard_404(response: Any, method: str, url: str) -> None:
     assert set(body) == {"type", "errors", "request_id"}, where
 
 
-@pytest.mark.parametrize("route", sorted(workspace_routes()))
+@pytest.mark.parametrize("route", ROUTES)
 async def test_a_non_member_gets_404_for_every_method(api: AsyncClient, route: str) -> None:
-    ids = await _victim()
+    url = fill(route, await victim_ids(route))
     outsider = await amake_user()
-    # Their own workspace: being someone's admin elsewhere grants nothing here.
+    # Their own workspace: being someone's owner elsewhere grants nothing here.
     await amake_workspace(owner=outsider)
     headers = auth_headers(await login(api, outsider))
-    url = fill(route, ids)
     for method in METHODS:
         body = BODY if method in ("post", "put", "patch") else None
         response = await getattr(api, method)(
@@ -120,10 +119,27 @@ async def test_a_non_member_gets_404_for_every_method(api: AsyncClient, route: s
         _assert_standard_404(response, method, url)
 
 
-@pytest.mark.parametrize("route", sorted(workspace_routes()))
+@pytest.mark.parametrize("route", ROUTES)
 async def test_a_workspace_that_does_not_exist_is_404_too(api: AsyncClient, route: str) -> None:
+    ids = await victim_ids(route)
+    url = fill(route, {**ids, "workspace_id": uuid.uuid4()})
     headers = auth_headers(await login(api, await amake_user()))
-    url = fill(route, {"workspace_id": uuid.uuid4()})
     for method in METHODS:
         response = await getattr(api, method)(url, headers=headers)
         _assert_standard_404(response, method, url)
+
+
+async def test_the_check_has_teeth_a_member_is_not_refused(api: AsyncClient) -> None:
+    """The same filled URLs answer a member with something other than 404 (GET)."""
+    for route in ROUTES:
+        ids = await victim_ids(route)
+        headers = auth_headers(await login(api, await _owner_of(ids["workspace_id"])))
+        response = await api.get(fill(route, ids), headers=headers)
+        assert response.status_code != 404, (route, response.content)
+
+
+async def _owner_of(workspace_id: uuid.UUID) -> User:
+    membership = await Membership.objects.select_related("user").aget(
+        workspace_id=workspace_id, role=Role.OWNER
+    )
+    return membership.user

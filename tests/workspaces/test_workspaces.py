@@ -107,3 +107,20 @@ async def test_only_an_owner_deletes_a_workspace_and_its_documents(api: AsyncCli
     assert not await Workspace.objects.filter(pk=workspace.pk).aexists()
     assert not await Document.objects.aexists()
     assert not await Membership.objects.aexists()
+
+
+async def test_an_empty_patch_changes_nothing(api: AsyncClient) -> None:
+    ada = await amake_user()
+    workspace = await amake_workspace(owner=ada, name="Same")
+    headers = auth_headers(await login(api, ada))
+    renamed = await api.patch(
+        f"{WORKSPACES}/{workspace.pk}", {}, content_type="application/json", headers=headers
+    )
+    assert renamed.status_code == 200
+    assert renamed.json()["name"] == "Same"
+    role = await api.patch(
+        f"{WORKSPACES}/{workspace.pk}/members/{ada.pk}", {}, content_type="application/json",
+        headers=headers,
+    )  # fmt: skip
+    assert role.status_code == 200
+    assert role.json()["role"] == "owner"
