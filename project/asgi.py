@@ -7,7 +7,8 @@
 - refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413
   before anything reads it, and a body of unknown length with 411;
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
-- hands every other ``http`` request to Django.
+- hands every other ``http`` request to Django (``apps.core.handler.AsyncHandler``:
+  Django's ASGI handler without its per-request thread hops).
 """
 
 import json
@@ -22,11 +23,18 @@ Send = Callable[[Message], Awaitable[None]]
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
+import django
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
 
-django_app = get_asgi_application()
+# What django.core.asgi.get_asgi_application() does, with our handler: Django's
+# minus its per-request thread hops (see apps.core.handler).
+django.setup(set_prefix=False)
+
+from apps.core.handler import AsyncHandler
+
+django_app: ASGIHandler = AsyncHandler()
 
 from apps.core.checks import assert_safe_configuration
 from apps.core.db import close_pool, open_pool
