@@ -3,6 +3,7 @@
 import csv
 import html
 import json
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,22 @@ def load_stats(phase: Phase, path: Path) -> PhaseResult:
         p95_ms=_number(row["95%"]),
         p99_ms=_number(row["99%"]),
         p95_budget_ms=phase.p95_budget_ms,
+    )
+
+
+def combine(rounds: list[PhaseResult]) -> PhaseResult:
+    """One phase's rounds as one result: counts summed, throughput averaged
+    (rounds last equally long), each latency percentile the rounds' median."""
+    first = rounds[0]
+    return PhaseResult(
+        name=first.name,
+        requests=sum(r.requests for r in rounds),
+        failures=sum(r.failures for r in rounds),
+        rps=statistics.fmean(r.rps for r in rounds),
+        p50_ms=statistics.median(r.p50_ms for r in rounds),
+        p95_ms=statistics.median(r.p95_ms for r in rounds),
+        p99_ms=statistics.median(r.p99_ms for r in rounds),
+        p95_budget_ms=first.p95_budget_ms,
     )
 
 

@@ -43,11 +43,16 @@ class Tail:
 @dataclass(frozen=True)
 class Profile:
     name: str
-    seconds: int
+    seconds: int  # per phase, split evenly over the rounds
     users: int
     phases: tuple[Phase, ...]
     ratios: tuple[Ratio, ...] = field(default_factory=tuple)
     tails: tuple[Tail, ...] = field(default_factory=tuple)
+    rounds: int = 1  # every phase runs once per round, phases taking turns
+
+    @property
+    def seconds_per_round(self) -> int:
+        return max(1, self.seconds // self.rounds)
 
 
 ME = "/api/v1/auth/me"
@@ -103,7 +108,8 @@ PROFILES = {
     ),
     "full": Profile(
         name="full",
-        seconds=40,
+        seconds=45,
+        rounds=3,
         users=32,
         phases=(
             BARE,

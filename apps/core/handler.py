@@ -45,7 +45,8 @@ So ``AsyncHandler`` skips a hop only when it can prove it does nothing:
 
 Everything else (body reading, disconnect handling, sending) is Django's code.
 ``handle`` mirrors Django 6.1's ``ASGIHandler.handle`` line for line except for
-the two hops; re-check it when upgrading Django.
+the two hops (and ``RequestProcessed``, defined once instead of per request);
+re-check it when upgrading Django.
 """
 
 import asyncio
@@ -125,6 +126,10 @@ def close_inline(request: ASGIRequest, response: HttpResponseBase) -> bool:
     return True
 
 
+class RequestProcessed(Exception):
+    """Ends the task group once the response is sent (Django defines it per request)."""
+
+
 class AsyncHandler(ASGIHandler):
     """``ASGIHandler`` without its two per-request thread hops (see the module docstring)."""
 
@@ -147,9 +152,6 @@ class AsyncHandler(ASGIHandler):
                 await self.send_response(error_response, send)
                 await sync_to_async(error_response.close)()
                 return
-
-            class RequestProcessed(Exception):
-                pass
 
             response = None
             try:
