@@ -73,7 +73,11 @@ def run_phase(
     env["LOADTEST_TOKEN"] = seeded["token"] if phase.token else ""
     env["LOADTEST_SESSIONS"] = str(seeded["sessions"])
     env["LOADTEST_BURST_PASSWORD"] = seeded["burst_password"]
-    env["LOADTEST_BURST_ACCOUNTS"] = str(seeded["burst_accounts"])
+    # Each round's locust process gets its own slice of the burst accounts:
+    # the ones an earlier round locked stay locked for the cool-off.
+    per_round = seeded["burst_accounts"] // profile.rounds
+    env["LOADTEST_BURST_FIRST"] = str((round_number - 1) * per_round)
+    env["LOADTEST_BURST_ACCOUNTS"] = str(per_round)
     env["LOADTEST_AXES_FAILURE_LIMIT"] = AXES_FAILURE_LIMIT
     command = [
         *_pin(cpu), sys.executable, "-m", "locust",

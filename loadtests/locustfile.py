@@ -9,10 +9,11 @@ variables:
   hot path and every comparison: bench twin, stock knox, FastAPI, bare ASGI);
 - ``SessionListUser``: GET the session list and check the page holds the
   seeded sessions;
-- ``LoginBurstUser``: per fresh account, a right password (200 and a token),
-  then wrong passwords until django-axes locks the account out (401 for each
-  failure below the limit, 429 with ``Retry-After`` from the limit on), then
-  the right password again, which stays refused (429) while locked.
+- ``LoginBurstUser``: per fresh account (each round has its own slice), a
+  right password (200 and a token), then wrong passwords until django-axes
+  locks the account out (401 for each failure below the limit, 429 with
+  ``Retry-After`` from the limit on), then the right password again, which
+  stays refused (429) while locked.
 
 Any response other than the expected one is a failed request.
 """
@@ -76,6 +77,7 @@ class LoginBurstUser(FastHttpUser):
     wait_time = constant(0)
     path = os.environ.get("LOADTEST_PATH", "/api/v1/auth/login")
     password = os.environ.get("LOADTEST_BURST_PASSWORD", "")
+    first_account = int(os.environ.get("LOADTEST_BURST_FIRST", "0"))
     accounts = int(os.environ.get("LOADTEST_BURST_ACCOUNTS", "1"))
     failure_limit = int(os.environ.get("LOADTEST_AXES_FAILURE_LIMIT", "5"))
 
@@ -98,7 +100,7 @@ class LoginBurstUser(FastHttpUser):
         number = next(_burst_accounts)
         if number >= self.accounts:
             raise RuntimeError("out of seeded login-burst accounts; seed more")
-        email = f"burst-{number}@example.com"
+        email = f"burst-{self.first_account + number}@example.com"
         self._login(email, self.password, "login: right password", 200)
         for attempt in range(1, self.failure_limit + 1):
             locked = attempt >= self.failure_limit

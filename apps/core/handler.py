@@ -33,8 +33,9 @@ What those receivers are for, and why skipping them is exact here:
 So ``AsyncHandler`` skips a hop only when it can prove it does nothing:
 
 - ``request_started`` is sent as Django does unless its only receivers are
-  Django's own two (any other receiver, sync or async, makes it fire exactly as
-  in Django);
+  Django's own two and no thread holds this request's sync code yet (any other
+  receiver, sync or async, or being called under ``async_to_sync`` makes it
+  fire exactly as in Django);
 - at the end, if the request used its worker thread (any thread-sensitive
   ``sync_to_async``: the async ORM, ``sync_to_async`` services, a sync view),
   or ``request_finished`` has a receiver we do not know, or a cache with a real
@@ -143,7 +144,9 @@ class AsyncHandler(ASGIHandler):
 
         with closing(body_file):
             set_script_prefix(get_script_prefix(scope))
-            if not only_known_receivers(signals.request_started, _STARTED_KNOWN):  # ours
+            if used_worker_thread() or not only_known_receivers(  # ours
+                signals.request_started, _STARTED_KNOWN
+            ):
                 await signals.request_started.asend(sender=self.__class__, scope=scope)
             request, error_response = self.create_request(scope, body_file)
             if request is None:

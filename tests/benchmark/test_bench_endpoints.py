@@ -13,6 +13,7 @@ from knox.crypto import hash_token
 from apps.accounts import token_cache
 from apps.accounts.models import User
 from apps.benchmark.views import BENCH_USER_EMAIL
+from apps.core.checks import check_benchmark_endpoints_off
 from loadtests import fastapi_app
 from tests.factories import amake_user, auth_headers, login
 
@@ -89,3 +90,11 @@ async def test_fastapi_twin_reads_the_entry_our_authenticator_cached(
         other = token[:-1] + ("1" if token.endswith("0") else "0")
         unknown = await client.get("/cached-user", headers=auth_headers(other))
         assert unknown.status_code == 401
+
+
+def test_deploy_check_warns_while_benchmark_endpoints_are_on() -> None:
+    with override_settings(BENCHMARK_ENDPOINTS=True):
+        warnings = check_benchmark_endpoints_off(None)
+    assert [warning.id for warning in warnings] == ["core.W001"]
+    with override_settings(BENCHMARK_ENDPOINTS=False):
+        assert check_benchmark_endpoints_off(None) == []
