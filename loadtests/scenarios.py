@@ -91,7 +91,7 @@ PROFILES = {
     # At most 2 minutes with startup; see the module docstring for the headroom.
     "ci": Profile(
         name="ci",
-        seconds=10,
+        seconds=8,
         users=16,
         phases=(
             BARE,
