@@ -1,22 +1,30 @@
 """A minimal FastAPI comparison app (benchmark only) serving the /me JSON shape.
 
-``/user`` returns a fixed user; ``/cached-user`` reads the ``Authorization:
-Token <key>`` header, GETs ``<TOKEN_CACHE_PREFIX><key>`` from Redis (a JSON
-user entry seeded by the runner) and builds the response from it: the same
-cached-token idea as our /me. Phase 2 aligns the key format with the real
-token cache.
+- ``/user``: a fixed user, no authentication;
+- ``/cached-user``: the same cached-token lookup as our /me on a cache hit:
+  parse ``Authorization: Bearer <token>``, check its format, hash it the way
+  knox does (SHA-512 of the token), GET ``auth:token:<digest>`` from the same
+  Redis, decode the same JSON entry our authenticator writes, refuse it once
+  expired, and answer the user's public fields. What users would write with
+  FastAPI for the same idea; it has no framework around it to pay for.
 """
 
+import hashlib
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Header, HTTPException
 from redis.asyncio import Redis
 
-TOKEN_CACHE_PREFIX = "bench:token:"  # noqa: S105 (a key prefix, not a secret)
+TOKEN_CACHE_PREFIX = "auth:token:"  # noqa: S105 (a key prefix, not a secret)
+TOKEN_PREFIX = os.environ.get("TOKEN_PREFIX", "aa_")
+TOKEN_HEX_LENGTH = 64
+_HEX = frozenset("0123456789abcdef")
 FIXED_USER = {
     "id": 1,
     "email": "bench@example.com",
@@ -26,6 +34,15 @@ FIXED_USER = {
 }
 
 _redis: Redis | None = None
+
+
+def token_cache_key(token: str) -> str:
+    """``apps.accounts.token_cache.entry_key(knox.crypto.hash_token(token))``, without Django."""
+    return TOKEN_CACHE_PREFIX + hashlib.sha512(token.encode()).hexdigest()
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 @asynccontextmanager
@@ -46,11 +63,26 @@ async def user() -> dict[str, Any]:
 
 @app.get("/cached-user")
 async def cached_user(authorization: str = Header(default="")) -> dict[str, Any]:
-    scheme, _, key = authorization.partition(" ")
-    if scheme != "Token" or not key or _redis is None:
+    scheme, _, token = authorization.partition(" ")
+    body = token[len(TOKEN_PREFIX) :]
+    if (
+        scheme.lower() != "bearer"
+        or not token.startswith(TOKEN_PREFIX)
+        or len(body) != TOKEN_HEX_LENGTH
+        or not _HEX.issuperset(body)
+        or _redis is None
+    ):
         raise HTTPException(status_code=401, detail="Invalid token.")
-    entry = await _redis.get(TOKEN_CACHE_PREFIX + key)
-    if entry is None:
+    raw = await _redis.get(token_cache_key(token))
+    if raw is None:
         raise HTTPException(status_code=401, detail="Invalid token.")
-    data: dict[str, Any] = json.loads(entry)["user"]
-    return data
+    entry = json.loads(raw)
+    if entry["expiry"] is not None and entry["expiry"] <= time.time():
+        raise HTTPException(status_code=401, detail="Invalid token.")
+    return {
+        "id": entry["user_id"],
+        "email": entry["email"],
+        "full_name": entry["full_name"],
+        "email_verified": entry["email_verified"],
+        "date_joined": _iso(entry["date_joined"]),
+    }

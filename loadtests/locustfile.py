@@ -1,38 +1,113 @@
 """Locust scenarios, run by ``python -m loadtests`` in its own process (never imported by the app).
 
-Each scenario is a ``FastHttpUser``. The runner picks one per phase by class
-name and passes the path and headers through environment variables, so one
-class serves every "GET this endpoint as fast as possible" comparison:
+Each scenario is a ``FastHttpUser``; the runner picks one per phase by class
+name and passes the path, the seeded token and the rest through environment
+variables:
 
-- ``EndpointUser``: GET ``LOADTEST_PATH`` with optional ``LOADTEST_TOKEN``
-  (``Authorization: Token ...``); used for bench, bare ASGI and FastAPI phases
-  and, in phase 2, for the authenticated /me hot path.
+- ``EndpointUser``: GET ``LOADTEST_PATH`` as fast as possible, with
+  ``Authorization: Bearer <LOADTEST_TOKEN>`` when a token is given (the /me
+  hot path and every comparison: bench twin, stock knox, FastAPI, bare ASGI);
+- ``SessionListUser``: GET the session list and check the page holds the
+  seeded sessions;
+- ``LoginBurstUser``: per fresh account (each round has its own slice), a
+  right password (200 and a token), then wrong passwords until django-axes
+  locks the account out (401 for each failure below the limit, 429 with
+  ``Retry-After`` from the limit on), then the right password again, which
+  stays refused (429) while locked.
 
-Phase 2 adds: ``LoginBurstUser`` (wrong then right passwords, expecting axes
-to lock out with the standard error shape), ``SessionListUser`` and document
-scenarios, each as another class here plus a scenario entry in
-``loadtests.scenarios``.
+Any response other than the expected one is a failed request.
 """
 
+import itertools
+import json
 import os
+from typing import Any
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
+
+TOKEN = os.environ.get("LOADTEST_TOKEN", "")
+AUTH_HEADERS = {"Authorization": f"Bearer {TOKEN}"} if TOKEN else {}
+_burst_accounts = itertools.count()
+
+
+def _expect(response: Any, status: int) -> Any:  # locust's response is untyped
+    """The JSON body if ``response`` has ``status``, else mark it failed and return None."""
+    if response.status_code != status:
+        response.failure(f"expected {status}, got {response.status_code}: {response.text[:200]}")
+        return None
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        response.failure("body is not JSON")
+        return None
+    response.success()  # an expected 4xx is a success; checks below may still fail it
+    return body
 
 
 class EndpointUser(FastHttpUser):
     wait_time = constant(0)
     path = os.environ.get("LOADTEST_PATH", "/healthz")
-    token = os.environ.get("LOADTEST_TOKEN", "")
-    expected_status = int(os.environ.get("LOADTEST_EXPECT_STATUS", "200"))
 
     @task
     def get_endpoint(self) -> None:
-        headers = {"Authorization": f"Token {self.token}"} if self.token else {}
         with self.client.get(
-            self.path, headers=headers, name=self.path, catch_response=True
+            self.path, headers=AUTH_HEADERS, name=self.path, catch_response=True
         ) as response:
-            if response.status_code != self.expected_status:
+            if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
-            else:
-                response.success()
+
+
+class SessionListUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "/api/v1/auth/sessions")
+    sessions = int(os.environ.get("LOADTEST_SESSIONS", "1"))
+
+    @task
+    def list_sessions(self) -> None:
+        with self.client.get(
+            self.path, headers=AUTH_HEADERS, name=self.path, catch_response=True
+        ) as response:
+            body = _expect(response, 200)
+            if body is not None and len(body["results"]) != self.sessions:
+                response.failure(f"expected {self.sessions} sessions, got {len(body['results'])}")
+
+
+class LoginBurstUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "/api/v1/auth/login")
+    password = os.environ.get("LOADTEST_BURST_PASSWORD", "")
+    first_account = int(os.environ.get("LOADTEST_BURST_FIRST", "0"))
+    accounts = int(os.environ.get("LOADTEST_BURST_ACCOUNTS", "1"))
+    failure_limit = int(os.environ.get("LOADTEST_AXES_FAILURE_LIMIT", "5"))
+
+    def _login(self, email: str, password: str, name: str, status: int) -> Any:
+        body = {"email": email, "password": password, "client_name": "loadtests"}
+        with self.client.post(self.path, json=body, name=name, catch_response=True) as response:
+            data = _expect(response, status)
+            if data is None:
+                return None
+            if status == 429 and not response.headers.get("Retry-After"):
+                response.failure("lockout without Retry-After")
+            elif status != 200 and data.get("type") != "client_error":
+                response.failure(f"not the standard error shape: {data}")
+            elif status == 200 and not data.get("token"):
+                response.failure("no token in a successful login")
+            return data
+
+    @task
+    def burst(self) -> None:
+        number = next(_burst_accounts)
+        if number >= self.accounts:
+            raise RuntimeError("out of seeded login-burst accounts; seed more")
+        email = f"burst-{self.first_account + number}@example.com"
+        self._login(email, self.password, "login: right password", 200)
+        for attempt in range(1, self.failure_limit + 1):
+            locked = attempt >= self.failure_limit
+            self._login(
+                email,
+                "wrong " + self.password,
+                "login: wrong password, locked" if locked else "login: wrong password",
+                429 if locked else 401,
+            )
+        self._login(email, self.password, "login: right password while locked", 429)

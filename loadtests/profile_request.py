@@ -1,23 +1,37 @@
-"""``python -m loadtests.profile_request [PATH] [-n N]``: where a Django request spends its time.
+"""``python -m loadtests.profile_request [PATH] [-n N] [--handler ours|django] [--compare]``.
 
-Drives ``project.asgi.app`` in-process (no socket) N times on one event loop
-under pyinstrument and prints the call tree: the framework floor without
-uvicorn or the network. Needs the benchmark user seeded (run the runner once).
+Where a Django request spends its time: drives ``project.asgi.app`` in-process
+(no socket) N times on one event loop under pyinstrument and prints the call
+tree, the framework floor without uvicorn or the network. ``--handler django``
+swaps in Django's stock ``ASGIHandler`` for ``apps.core.handler.AsyncHandler``.
+``--compare`` does not profile: it times rounds of N requests through each
+handler alternately and prints requests per second of each (compare the two
+only within one run). Needs the benchmark user seeded (run the runner once);
+``LOADTEST_TOKEN`` adds ``Authorization: Bearer <token>``.
 """
 
 import argparse
 import asyncio
 import os
+import secrets
+import time
 from typing import Any
 
 from pyinstrument import Profiler
+
+
+def _headers() -> list[tuple[bytes, bytes]]:
+    headers = [(b"host", b"127.0.0.1")]
+    if token := os.environ.get("LOADTEST_TOKEN"):
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    return headers
 
 
 async def _one(app: Any, path: str) -> int:
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+        "root_path": "", "headers": _headers(),
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
     }  # fmt: skip
     status = 0
@@ -40,12 +54,21 @@ async def _one(app: Any, path: str) -> int:
     return status
 
 
-async def _main(path: str, count: int) -> None:
+def _app(handler: str) -> Any:
     os.environ.setdefault("BENCHMARK_ENDPOINTS", "1")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DEBUG", "1")
-    from project.asgi import app
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production settings
+    from django.core.handlers.asgi import ASGIHandler
 
+    import project.asgi
+    from apps.core.handler import AsyncHandler
+
+    project.asgi.django_app = AsyncHandler() if handler == "ours" else ASGIHandler()
+    return project.asgi.app
+
+
+async def _profile(path: str, count: int, handler: str) -> None:
+    app = _app(handler)
     assert await _one(app, path) == 200
     profiler = Profiler(async_mode="enabled")
     with profiler:
@@ -58,12 +81,40 @@ async def _main(path: str, count: int) -> None:
     )
 
 
+async def _compare(path: str, count: int, rounds: int) -> None:
+    from django.core.handlers.asgi import ASGIHandler
+
+    app = _app("ours")
+    import project.asgi
+    from apps.core.handler import AsyncHandler
+
+    handlers = {"django": ASGIHandler(), "ours": AsyncHandler()}
+    best = dict.fromkeys(handlers, 0.0)
+    for _ in range(rounds):
+        for name, handler in handlers.items():
+            project.asgi.django_app = handler
+            assert await _one(app, path) == 200
+            started = time.perf_counter()
+            for _ in range(count):
+                await _one(app, path)
+            best[name] = max(best[name], count / (time.perf_counter() - started))
+    for name, rate in best.items():
+        print(f"{name:>7}: {rate:8.0f} req/s (best of {rounds} rounds of {count})")
+    print(f"ours / django: {best['ours'] / best['django']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("path", nargs="?", default="/api/v1/bench/user")
     parser.add_argument("-n", type=int, default=2000)
+    parser.add_argument("--handler", choices=("ours", "django"), default="ours")
+    parser.add_argument("--compare", action="store_true", help="time both handlers instead")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    asyncio.run(_main(args.path, args.n))
+    if args.compare:
+        asyncio.run(_compare(args.path, args.n, args.rounds))
+    else:
+        asyncio.run(_profile(args.path, args.n, args.handler))
 
 
 if __name__ == "__main__":

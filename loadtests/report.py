@@ -3,6 +3,7 @@
 import csv
 import html
 import json
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,24 @@ def load_stats(phase: Phase, path: Path) -> PhaseResult:
     )
 
 
-def ratios(profile: Profile, results: list[PhaseResult]) -> list[tuple[str, float, float]]:
-    """(name, measured, minimum) for each ratio whose two phases ran."""
+def combine(rounds: list[PhaseResult]) -> PhaseResult:
+    """One phase's rounds as one result: counts summed, throughput averaged
+    (rounds last equally long), each latency percentile the rounds' median."""
+    first = rounds[0]
+    return PhaseResult(
+        name=first.name,
+        requests=sum(r.requests for r in rounds),
+        failures=sum(r.failures for r in rounds),
+        rps=statistics.fmean(r.rps for r in rounds),
+        p50_ms=statistics.median(r.p50_ms for r in rounds),
+        p95_ms=statistics.median(r.p95_ms for r in rounds),
+        p99_ms=statistics.median(r.p99_ms for r in rounds),
+        p95_budget_ms=first.p95_budget_ms,
+    )
+
+
+def ratios(profile: Profile, results: list[PhaseResult]) -> list[tuple[str, float, float | None]]:
+    """(name, measured, minimum or None) for each ratio whose two phases ran."""
     by_name = {result.name: result for result in results}
     measured = []
     for ratio in profile.ratios:
@@ -69,9 +86,23 @@ def check(profile: Profile, results: list[PhaseResult]) -> list[str]:
                 f"{result.name}: p95 {result.p95_ms:.0f} ms over budget {result.p95_budget_ms:.0f}"
             )
     for name, value, minimum in ratios(profile, results):
-        if value < minimum:
+        if minimum is not None and value < minimum:
             failures.append(f"ratio {name} = {value:.3f} under target {minimum}")
+    for phase, value, maximum in tails(profile, results):
+        if value > maximum:
+            failures.append(f"{phase}: p99 is {value:.1f}x p50, over {maximum}x")
     return failures
+
+
+def tails(profile: Profile, results: list[PhaseResult]) -> list[tuple[str, float, float]]:
+    """(phase, p99 / p50, maximum) for each tail bound whose phase ran."""
+    by_name = {result.name: result for result in results}
+    measured = []
+    for tail in profile.tails:
+        result = by_name.get(tail.phase)
+        if result and result.p50_ms > 0:
+            measured.append((tail.phase, result.p99_ms / result.p50_ms, tail.max_p99_over_p50))
+    return measured
 
 
 def print_table(
@@ -85,7 +116,10 @@ def print_table(
             f"{r.p50_ms:>7.0f}{r.p95_ms:>7.0f}{r.p99_ms:>7.0f}"
         )
     for name, value, minimum in ratios(profile, results):
-        print(f"ratio {name:<40}{value:>8.3f}  (min {minimum})")
+        target = f"(min {minimum})" if minimum is not None else "(reported)"
+        print(f"ratio {name:<40}{value:>8.3f}  {target}")
+    for phase, value, maximum in tails(profile, results):
+        print(f"tail  {phase + ' p99 / p50':<40}{value:>8.2f}  (max {maximum})")
     print("FAILED:\n- " + "\n- ".join(failures) if failures else "all thresholds passed")
 
 
@@ -116,11 +150,15 @@ def write_reports(
         "meta": meta,
         "phases": [asdict(r) for r in results],
         "ratios": measured,
+        "tails": [
+            {"phase": p, "p99_over_p50": v, "maximum": m} for p, v, m in tails(profile, results)
+        ],
         "failures": failures,
     }
     (directory / f"{profile.name}.json").write_text(json.dumps(report, indent=2))
     rows = "".join(
-        f"<tr><td>{html.escape(str(r['name']))}</td><td>{r['value']:.3f}</td><td>{r['minimum']}</td></tr>"
+        f"<tr><td>{html.escape(str(r['name']))}</td><td>{r['value']:.3f}</td>"
+        f"<td>{r['minimum'] or 'reported'}</td></tr>"
         for r in measured
     )
     (directory / f"{profile.name}.html").write_text(

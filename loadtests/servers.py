@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.request import urlopen
 
 from apps.core.embedded import free_port
@@ -18,6 +18,8 @@ DATA_DIR = ROOT / ".data" / "loadtests"
 # name -> (ASGI app, readiness path)
 APPS = {
     "django": ("project.asgi:app", "/healthz"),
+    # The same app on Django's stock ASGIHandler: the "before" of apps.core.handler.
+    "django-stock-handler": ("loadtests.stock_handler_asgi:app", "/healthz"),
     "bare": ("loadtests.bare_asgi:app", "/"),
     "fastapi": ("loadtests.fastapi_app:app", "/user"),
 }
@@ -68,7 +70,7 @@ class Servers:
         for stopper in reversed(self.stoppers):
             stopper.stop()  # type: ignore[attr-defined]
 
-    def seed(self) -> dict[str, str]:
+    def seed(self) -> dict[str, Any]:
         """Migrate, then run the seed hook (``loadtests.seed``) and return what it printed."""
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=self.env, check=True)
@@ -79,7 +81,7 @@ class Servers:
             capture_output=True,
             text=True,
         ).stdout
-        seeded: dict[str, str] = json.loads(output.strip().splitlines()[-1])
+        seeded: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
         return seeded
 
     def start(self, name: str, timeout: float = 30.0) -> None:
@@ -92,12 +94,20 @@ class Servers:
             "--loop", "uvloop", "--http", "httptools", "--lifespan", "on",
             "--no-access-log", "--log-level", "warning",
         ]  # fmt: skip
-        self.processes[name] = subprocess.Popen(command, env=self.env, cwd=ROOT)
+        # The server's own log (warnings for every refused login, ...) goes to
+        # a file next to the results, not into the runner's table.
+        log = (ROOT / "loadtests" / "results" / f"server-{name}.log").open("wb")
+        self.processes[name] = subprocess.Popen(
+            command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
         self.ports[name] = port
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
-                raise RuntimeError(f"server {name} exited early")
+                raise RuntimeError(
+                    f"server {name} exited early; see loadtests/results/server-{name}.log"
+                )
             try:
                 with urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=1):
                     return

@@ -3,13 +3,16 @@
 ``app`` is a thin wrapper around Django's ASGI handler that
 
 - handles ``lifespan``: opens the async PostgreSQL pool and the async Redis
-  client at startup and closes them at shutdown (never per request);
+  client at startup and closes them at shutdown (never per request), and
+  freezes the startup heap out of the garbage collector's reach;
 - refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413
   before anything reads it, and a body of unknown length with 411;
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
-- hands every other ``http`` request to Django.
+- hands every other ``http`` request to Django (``apps.core.handler.AsyncHandler``:
+  Django's ASGI handler without its per-request thread hops).
 """
 
+import gc
 import json
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -22,11 +25,18 @@ Send = Callable[[Message], Awaitable[None]]
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
+import django
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
 
-django_app = get_asgi_application()
+# What django.core.asgi.get_asgi_application() does, with our handler: Django's
+# minus its per-request thread hops (see apps.core.handler).
+django.setup(set_prefix=False)
+
+from apps.core.handler import AsyncHandler
+
+django_app: ASGIHandler = AsyncHandler()
 
 from apps.core.checks import assert_safe_configuration
 from apps.core.db import close_pool, open_pool
@@ -51,6 +61,12 @@ async def lifespan(receive: Receive, send: Send) -> None:
             except Exception as exc:  # report why startup failed, then let the server exit
                 await send({"type": "lifespan.startup.failed", "message": repr(exc)})
                 return
+            # Everything loaded so far (Django, the apps, URL patterns) lives
+            # as long as the process: keep it out of every future garbage
+            # collection, whose full passes would otherwise walk it all and
+            # stall every request in flight (the p99 tail).
+            gc.collect()
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await close_pool()

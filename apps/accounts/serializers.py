@@ -1,6 +1,7 @@
 """Public input and output shapes of the accounts API."""
 
-from typing import Any, override
+from datetime import datetime
+from typing import Any, TypedDict, override
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,6 +16,47 @@ class UserOutput(serializers.Serializer[User]):
     full_name = serializers.CharField(read_only=True)
     email_verified = serializers.BooleanField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
+
+
+class UserPublic(TypedDict):
+    """What ``UserOutput`` renders."""
+
+    id: int
+    email: str
+    full_name: str
+    email_verified: bool
+    date_joined: str
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def user_public_from(
+    *, id: int, email: str, full_name: str, email_verified: bool, date_joined: datetime
+) -> UserPublic:
+    """``UserOutput(user).data`` built directly, for the hot path.
+
+    A DRF serializer deep-copies its fields on every instantiation (most of
+    /me's own CPU time); this builds the same body, formatting the date with
+    DRF's own field so it stays identical (tests compare the two).
+    """
+    return {
+        "id": id,
+        "email": email,
+        "full_name": full_name,
+        "email_verified": email_verified,
+        "date_joined": _DATETIME.to_representation(date_joined),
+    }
+
+
+def user_public(user: User) -> UserPublic:
+    return user_public_from(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        email_verified=user.email_verified,
+        date_joined=user.date_joined,
+    )
 
 
 def _check_password(password: str, email: str) -> None:

@@ -11,9 +11,11 @@ revocation knows the digests it revokes (services fetch them first), so
 logout-all is one pipelined round trip, and a hit costs one GET (a per-user
 generation counter would cost a second read on every request).
 
-Redis failures never fail a request: reads and fills fall back to the
-database, and a circuit breaker skips Redis for a few seconds after an error
-so an outage does not add a timeout to every request.
+Lookups made in the same event-loop iteration share one MGET (under load
+many requests reach authentication together). Redis failures never fail a
+request: reads and fills fall back to the database, and a circuit breaker
+skips Redis for a few seconds after an error so an outage does not add a
+timeout to every request.
 """
 
 import json
@@ -26,7 +28,7 @@ import redis
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from apps.core.redis import get_redis
+from apps.core.redis import BatchedGet, get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +104,15 @@ def _trip(error: Exception) -> None:
 # --- async (the hot path) -----------------------------------------------------
 
 
+# Concurrent lookups share a round trip (see BatchedGet).
+_lookups = BatchedGet()
+
+
 async def aget(digest: str) -> TokenEntry | None:
     if not _available():
         return None
     try:
-        raw = await get_redis().get(entry_key(digest))
+        raw = await _lookups.get(entry_key(digest))
     except RedisError as error:
         _trip(error)
         return None

@@ -25,6 +25,7 @@ from apps.accounts.serializers import (
     SessionOutput,
     SignupInput,
     UserOutput,
+    user_public,
 )
 from apps.core.openapi import ErrorResponseSerializer
 from apps.core.pagination import CursorPagination, apaginate
@@ -179,7 +180,7 @@ class MeView(AsyncAPIView):
         examples=[OpenApiExample("Me", value=USER_EXAMPLE, response_only=True)],
     )
     async def get(self, request: Request) -> Response:
-        return Response(UserOutput(_user(request)).data)
+        return Response(user_public(_user(request)))
 
     @extend_schema(
         operation_id="authMeUpdate",

@@ -7,7 +7,7 @@ the Celery worker); the same rules are a ``--deploy`` system check.
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -40,3 +40,17 @@ def assert_safe_configuration() -> None:
 @register(Tags.security, deploy=True)
 def check_safe_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     return [Error(problem, id="core.E001") for problem in configuration_problems()]
+
+
+@register(Tags.security, deploy=True)
+def check_benchmark_endpoints_off(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.BENCHMARK_ENDPOINTS:
+        return []
+    return [
+        Warning(
+            "BENCHMARK_ENDPOINTS is on: the load tests' comparison endpoints (an "
+            "unauthenticated twin of /me, stock knox) are routed under /api/v1/bench/.",
+            hint="Unset BENCHMARK_ENDPOINTS outside load test runs.",
+            id="core.W001",
+        )
+    ]

@@ -20,6 +20,8 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.negotiation import FastContentNegotiation
+
 
 def _rendered(response: HttpResponseBase) -> HttpResponseBase:
     """A DRF ``Response`` rendered inline, as a plain ``HttpResponse``.
@@ -49,6 +51,7 @@ class AsyncAPIView(APIView):
     """Base class of every API view: ``async def get/post/...`` handlers."""
 
     view_is_async = True
+    content_negotiation_class = FastContentNegotiation
 
     @override
     async def async_dispatch(

@@ -1,6 +1,8 @@
 """The ASGI wrapper, in process and under a real uvicorn."""
 
-from collections.abc import AsyncIterator
+import gc
+from collections.abc import AsyncIterator, MutableMapping
+from typing import Any
 
 import httpx
 import pytest
@@ -64,3 +66,27 @@ def test_uvicorn_serves_with_lifespan_and_stops_cleanly() -> None:
     assert "lifespan" not in output.lower().replace("application", "")
     # uvicorn re-raises the signal it handled after a graceful shutdown
     assert server.process.returncode in (0, -15)
+
+
+async def test_lifespan_startup_freezes_the_startup_heap() -> None:
+    from project.asgi import lifespan
+
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> dict[str, str]:
+        return next(messages)
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message["type"])
+        if message["type"] == "lifespan.startup.complete":
+            frozen.append(gc.get_freeze_count())
+
+    frozen: list[int] = []
+    gc.unfreeze()
+    try:
+        await lifespan(receive, send)
+    finally:
+        gc.unfreeze()
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert frozen[0] > 10_000
