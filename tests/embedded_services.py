@@ -27,9 +27,6 @@ def pytest_load_initial_conftests(
 
         postgres = EmbeddedPostgres(PROJECT_ROOT / ".data" / "test-postgres")
         _stoppers.append(postgres.stop)
-        # The database the URL names exists too: `manage.py check` in a child
-        # process connects to it (GeneratedField's checks ask the server version).
-        postgres.ensure_database("app")
         os.environ["DATABASE_URL"] = postgres.url("app")
     if not os.environ.get("REDIS_URL"):
         from apps.core.embedded import EmbeddedRedis
