@@ -45,7 +45,7 @@ def pytest_load_initial_conftests(
         "WEBHOOKS_MAX_RETRIES": "2",
         "WEBHOOKS_BACKOFF_BASE": "0.05",
         "WEBHOOKS_BACKOFF_MAX": "0.2",
-        "WEBHOOKS_TIMEOUT": "1",
+        "WEBHOOKS_TIMEOUT": "3",  # generous: a loaded CI machine must not time out
         "WEBHOOKS_DISABLE_AFTER_FAILURES": "3",
         "WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
         "EXPORTS_ROOT": str(PROJECT_ROOT / ".data" / "test-exports"),

@@ -236,7 +236,7 @@ def test_a_slow_receiver_times_out(celery_worker: Worker, receiver: Receiver) ->
         receiver,
         "/slow",
         ["document.created"],
-        delay=settings.WEBHOOKS_TIMEOUT + 5,
+        delay=settings.WEBHOOKS_TIMEOUT + 2,
     )
     _fire(workspace, "document.created", id="s")
     _wait_all_final((celery_worker,))
