@@ -30,8 +30,9 @@ from tests.workers import (
     wait_for_job,
 )
 
-# The session's db_worker, once a test has started it.
+# The session's workers, once a test has started them.
 _native: list[Worker] = []
+_celery: list[Worker] = []
 
 
 @dataclass
@@ -86,8 +87,10 @@ def celery_worker(
     )
     try:
         _ready(django_db_blocker, "test.ping", worker)
+        _celery.append(worker)
         yield worker
     finally:
+        _celery.clear()
         worker.stop()
 
 
@@ -107,31 +110,41 @@ def native_worker(
 
 
 @pytest.fixture(autouse=True)
-def _native_jobs_settle(
+def _jobs_settle(
     request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker
 ) -> Iterator[None]:
-    """Let the db_worker finish the native jobs a transactional test left behind.
+    """Let the session's workers finish what a transactional test left running.
 
-    The test database is flushed after a transactional test. A native job
-    still running then (an email a test did not wait for) loses its
-    DBTaskResult row under the worker, and django-tasks-db's worker exits
-    when it cannot record the outcome. So wait for the queue to settle first;
-    this teardown runs before pytest-django's flush.
+    The test database is flushed (TRUNCATE) after a transactional test. A job
+    still running then races the flush: a native job (an email a test did not
+    wait for) loses its DBTaskResult row under the db_worker, which exits when
+    it cannot record the outcome; a Celery chain between steps (an export's
+    notify step) deadlocks with the TRUNCATE. So wait for both to settle
+    first; this teardown runs before pytest-django's flush.
     """
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(
         marker and marker.kwargs.get("transaction")
     )
-    if not (_native and transactional):
+    if not (transactional and (_native or _celery)):
         return
-    pending = DBTaskResult.objects.filter(
+    native_pending = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     )
+    # A worker sets started_at when it takes a job; rows a test wrote as
+    # "running" by hand have none and are nobody's to finish.
+    taken = Job.objects.filter(status=JobStatus.RUNNING, started_at__isnull=False)
+
+    def settled() -> bool:
+        if _native and native_pending.exists():
+            return False
+        return not (_celery and taken.exists())
+
     with django_db_blocker.unblock():
         wait_for(
-            lambda: not pending.exists(),
+            settled,
             timeout=60,
-            what="the native queue to settle before the flush",
-            workers=tuple(_native),
+            what="running jobs to settle before the flush",
+            workers=(*_native, *_celery),
         )
