@@ -22,9 +22,11 @@ spare user (204) instead of a random id (404).
 """
 
 import atexit
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -91,6 +93,8 @@ class SpareUser:
 class Identities:
     fuzz_token: str
     spare: SpareUser
+    # Per operation that needs a token, how often each status came back (with our token).
+    statuses: dict[str, Counter[int]] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> "Identities | None":
@@ -113,6 +117,10 @@ IDENTITIES = Identities.from_env()
 def _summary() -> None:
     if IDENTITIES is None:
         return
+    report = os.environ.get("CONTRACT_AUTH_REPORT")
+    if report:
+        counts = {op: {str(k): v for k, v in c.items()} for op, c in IDENTITIES.statuses.items()}
+        Path(report).write_text(json.dumps(counts, indent=2, sort_keys=True))
     spare = IDENTITIES.spare
     print(f"contract.hooks: spare user logged in {spare.logins} times; session-ending calls:")
     for (method, path, status), count in sorted(spare.statuses.items()):
@@ -151,13 +159,19 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
-    """Forget the spare token once a call may have ended it (or it was refused)."""
-    if IDENTITIES is None or _key(case) not in SESSION_ENDING:
+    """Count statuses per operation; forget the spare token once a call may have ended it."""
+    if IDENTITIES is None or not requires_token(case.operation.definition.raw.get("security")):
+        return
+    key, status = _key(case), response.status_code
+    sent = getattr(getattr(response, "request", None), "method", None)
+    if sent is not None and sent.upper() != key[0]:
+        return  # a wrong-method probe (405, OPTIONS): not this operation
+    IDENTITIES.statuses.setdefault(" ".join(key), Counter())[status] += 1
+    if key not in SESSION_ENDING:
         return
     spare = IDENTITIES.spare
-    status = response.status_code
-    spare.statuses[(*_key(case), status)] += 1
-    if _key(case) == PASSWORD_CHANGE and status == 204 and isinstance(case.body, dict):
+    spare.statuses[(*key, status)] += 1
+    if key == PASSWORD_CHANGE and status == 204 and isinstance(case.body, dict):
         spare.password = case.body["new_password"]  # the same session stays valid
     elif 200 <= status < 300 or status == 401:
         spare.token = None

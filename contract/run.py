@@ -16,6 +16,7 @@ throttles themselves are tested in ``tests/accounts``.
 """
 
 import argparse
+import json
 import os
 import secrets
 import subprocess
@@ -24,11 +25,12 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import httpx
 
 from apps.core.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from contract.hooks import requires_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLIENT_DIR = PROJECT_ROOT / "clients" / "typescript"
@@ -36,6 +38,7 @@ DATA_DIR = PROJECT_ROOT / ".data"
 DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
+AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
     "THROTTLE_LOGIN": "10000/m",
@@ -121,9 +124,35 @@ def client_steps(base_url: str, env: dict[str, str]) -> None:
     run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
 
 
+def token_operations(schema: dict[str, Any]) -> list[str]:
+    """``METHOD /path`` of every operation that requires the bearer token."""
+    return sorted(
+        f"{method.upper()} {path}"
+        for path, item in (schema.get("paths") or {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and requires_token(operation.get("security"))
+    )
+
+
+def unauthenticated_operations(
+    schema: dict[str, Any], report: dict[str, dict[str, int]]
+) -> list[str]:
+    """Operations needing a token that never answered anything but 401/403 (or were never called).
+
+    ``report`` (from contract/hooks.py) counts only requests sent with the
+    operation's own method, so a wrong-method probe's 405 does not count.
+    """
+    return [
+        operation
+        for operation in token_operations(schema)
+        if not any(status not in {"401", "403"} for status in report.get(operation, {}))
+    ]
+
+
 def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
     schema_url = f"{base_url}/api/v1/schema/?format=json"
-    if not httpx.get(schema_url, timeout=10).json().get("paths"):
+    schema = httpx.get(schema_url, timeout=10).json()
+    if not schema.get("paths"):
         # schemathesis exits 2 on a schema without operations; say so loudly.
         log("schemathesis: the schema has no operations yet; nothing to fuzz")
         return
@@ -140,8 +169,21 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
     if not full:
         command += ["--max-time", str(CI_MAX_SECONDS)]
     identities = fuzz_identities(base_url)
+    AUTH_REPORT.unlink(missing_ok=True)
     log("fuzzing as a throwaway user; session-ending operations as a second one")
-    run(command, env={**env, **identities, "SCHEMATHESIS_HOOKS": "contract.hooks"})
+    run(
+        command,
+        env={
+            **env, **identities,
+            "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(AUTH_REPORT),
+        },
+    )  # fmt: skip
+    missed = unauthenticated_operations(schema, json.loads(AUTH_REPORT.read_text()))
+    if missed:
+        raise RuntimeError(
+            "these operations never got past 401/403 with the fuzzer's token: " + ", ".join(missed)
+        )
+    log(f"all {len(token_operations(schema))} operations that need a token ran authenticated")
 
 
 def main(argv: list[str] | None = None) -> int:
