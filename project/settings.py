@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "django.contrib.postgres",
+    "apps.workspaces",
+    "apps.documents",
+    "apps.webhooks",
+    "apps.exports",
 ]
 
 # Every entry is async-capable and makes no thread hop on an API request:
@@ -420,8 +425,72 @@ ADMIN_URL_PREFIX = "/admin/"
 
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["JobStatusEnum"] = "apps.jobs.models.JobStatus"  # type: ignore[index]
 
+# --- webhooks -------------------------------------------------------------------
+
+# Seconds an attempt may take per network operation (connect, send, read).
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+# Retries after the first attempt, with exponential backoff: base, doubled per
+# attempt, capped (keep the cap under CELERY_VISIBILITY_TIMEOUT on Redis).
+WEBHOOKS_MAX_RETRIES = env_int("WEBHOOKS_MAX_RETRIES", 8)
+WEBHOOKS_BACKOFF_BASE = env_timedelta("WEBHOOKS_BACKOFF_BASE", timedelta(seconds=10))
+WEBHOOKS_BACKOFF_MAX = env_timedelta("WEBHOOKS_BACKOFF_MAX", timedelta(minutes=10))
+# An endpoint is disabled after this many deliveries in a row failed every attempt.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 5)
+# SSRF guard: only public addresses unless this is on (local development, tests).
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOKS_QUEUE = env_str("WEBHOOKS_QUEUE", "default")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "WebhookEventEnum": "apps.webhooks.models.WebhookEvent",
+        "DeliveryStatusEnum": "apps.webhooks.models.DeliveryStatus",
+        "ExportStatusEnum": "apps.exports.models.ExportStatus",
+    }
+)
+
+# --- exports ---------------------------------------------------------------------
+
+# Archives live in STORAGES["exports"]: the file system under EXPORTS_ROOT by
+# default; any Django storage backend (S3, GCS, ...) by EXPORTS_STORAGE_BACKEND.
+EXPORTS_STORAGE_BACKEND = env_str(
+    "EXPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+EXPORTS_ROOT = env_str("EXPORTS_ROOT", str(BASE_DIR / ".data" / "exports"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": {
+        "BACKEND": EXPORTS_STORAGE_BACKEND,
+        "OPTIONS": {"location": EXPORTS_ROOT}
+        if EXPORTS_STORAGE_BACKEND.endswith("FileSystemStorage")
+        else {},
+    },
+}
+# Archives (and the leftovers of failed builds) are deleted after this.
+EXPORTS_RETENTION = env_timedelta("EXPORTS_RETENTION", timedelta(days=7))
+EXPORTS_PURGE_INTERVAL = env_timedelta("EXPORTS_PURGE_INTERVAL", timedelta(hours=1))
+# Lifetime of a signed download link.
+EXPORTS_DOWNLOAD_URL_TTL = env_timedelta("EXPORTS_DOWNLOAD_URL_TTL", timedelta(minutes=15))
+EXPORTS_MAX_RETRIES = env_int("EXPORTS_MAX_RETRIES", 2)
+EXPORTS_QUEUE = env_str("EXPORTS_QUEUE", "long")
+JOBS_PERIODIC["exports.purge_expired"] = (
+    "apps.exports.jobs.purge_expired",
+    EXPORTS_PURGE_INTERVAL,
+)
+
 # --- performance --------------------------------------------------------------
 # Benchmark-only twins of hot endpoints (apps.benchmark), routed under
 # /api/v1/bench/ only when this is on. Only the load test runner turns it on;
 # never set it in production.
 BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", False)
+
+# --- workspaces and documents -------------------------------------------------
+
+# How long an invitation link works (it also stops working once used or revoked).
+INVITATION_TTL = env_timedelta("INVITATION_TTL", timedelta(days=7))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "DocumentStatusEnum": "apps.documents.models.DocumentStatus",
+        "InvitationStatusEnum": "apps.workspaces.serializers.InvitationStatus",
+        "RoleEnum": "apps.workspaces.models.Role",
+    }
+)

@@ -21,6 +21,10 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
     path("api/v1/", include("apps.jobs.urls")),
+    path("api/v1/", include("apps.workspaces.urls")),
+    path("api/v1/", include("apps.documents.urls")),
+    path("api/v1/", include("apps.webhooks.urls")),
+    path("api/v1/", include("apps.exports.urls")),
     path("admin/", admin.site.urls),
 ]
 

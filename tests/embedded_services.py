@@ -38,6 +38,20 @@ def pytest_load_initial_conftests(
         # The broker gets a Redis database of its own: tests empty the cache
         # database, which must not drop the queues of running workers.
         os.environ["CELERY_BROKER_URL"] = neighbour_database(os.environ["REDIS_URL"])
+    # Fast, local settings for the webhook and export jobs, the same in this
+    # process and in the workers it starts (they inherit the environment):
+    # short backoffs, few attempts, deliveries to the loopback test receiver.
+    for name, value in {
+        "WEBHOOKS_MAX_RETRIES": "2",
+        "WEBHOOKS_BACKOFF_BASE": "0.05",
+        "WEBHOOKS_BACKOFF_MAX": "0.2",
+        "WEBHOOKS_TIMEOUT": "1",
+        "WEBHOOKS_DISABLE_AFTER_FAILURES": "3",
+        "WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
+        "EXPORTS_ROOT": str(PROJECT_ROOT / ".data" / "test-exports"),
+        "EXPORTS_QUEUE": "default",
+    }.items():
+        os.environ.setdefault(name, value)
     # Production-like: DEBUG off, so error bodies and startup checks are the real ones.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))

@@ -71,7 +71,10 @@ class Outbox:
     def messages(self) -> list[Email]:
         found = []
         for path in sorted(self.directory.iterdir(), key=lambda item: item.stat().st_mtime_ns):
-            message = email.message_from_bytes(path.read_bytes())
+            raw = path.read_bytes()
+            if not raw.rstrip().endswith(b"-" * 79):
+                continue  # the worker is still writing it (the backend ends each with a rule)
+            message = email.message_from_bytes(raw)
             payload = message.get_payload(decode=True)
             body = payload.decode() if isinstance(payload, bytes) else str(message.get_payload())
             found.append(Email([str(message["To"])], str(message["Subject"]), body))

@@ -1,0 +1,64 @@
+"""Reads on documents, always scoped to one workspace the caller belongs to."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
+from rest_framework.exceptions import NotFound
+
+from apps.documents.models import SEARCH_CONFIG, Document
+
+# Stable orderings for cursor pagination: the cursor is built from the first
+# field, ties are broken by the rest (ending with the primary key).
+DEFAULT_ORDERING: tuple[str, ...] = ("-created_at", "-id")
+RELEVANCE_ORDERING: tuple[str, ...] = ("-rank", "-created_at", "-id")
+# ts_rank is a float; the cursor needs exact comparisons, so rank is scaled to an integer.
+RANK_SCALE = 1_000_000
+
+
+def document_list_for(
+    *,
+    workspace_id: UUID,
+    status: str | None = None,
+    tag: str | None = None,
+    author: int | None = None,
+    updated_since: datetime | None = None,
+    q: str | None = None,
+) -> QuerySet[Document]:
+    """The workspace's documents, filtered; with ``q``, matches only, with a ``rank``.
+
+    Lazy and unordered: paginate with ``DEFAULT_ORDERING`` (or
+    ``RELEVANCE_ORDERING`` when searching). One query per page, no joins.
+    """
+    documents = Document.objects.filter(workspace_id=workspace_id).defer("body", "search_vector")
+    if status:
+        documents = documents.filter(status=status)
+    if tag:
+        documents = documents.filter(tags__contains=[tag.strip().lower()])
+    if author is not None:
+        documents = documents.filter(author_id=author)
+    if updated_since is not None:
+        documents = documents.filter(updated_at__gte=updated_since)
+    if q:
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        documents = documents.filter(search_vector=query).annotate(
+            rank=Cast(
+                SearchRank(F("search_vector"), query) * Value(RANK_SCALE),
+                output_field=IntegerField(),
+            )
+        )
+    return documents
+
+
+async def adocument_access(*, workspace_id: UUID, document_id: UUID) -> Document:
+    """One document of the workspace, or 404 (call it after checking membership)."""
+    document = (
+        await Document.objects.filter(pk=document_id, workspace_id=workspace_id)
+        .defer("search_vector")
+        .afirst()
+    )
+    if document is None:
+        raise NotFound()
+    return document

@@ -1,0 +1,61 @@
+"""Workspace exports: one row per requested archive."""
+
+import uuid
+from typing import override
+
+from django.conf import settings
+from django.db import models
+
+
+class ExportStatus(models.TextChoices):
+    BUILDING = "building", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class Export(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # BUILDING, READY and EXPIRED are written; a failed build is read from its
+    # job (see ``state``), so a chain that fails in any step needs no extra write.
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.BUILDING
+    )
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document_count = models.PositiveIntegerField(null=True, blank=True)
+    file_name = models.CharField(max_length=300, blank=True, help_text="Name in the storage.")
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="export_ws_recent"),
+            models.Index(fields=["status", "expires_at"], name="export_status_expiry"),
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return f"export {self.id} ({self.status})"
+
+    @property
+    def state(self) -> str:
+        """The status as the API shows it: a build whose job failed (or is gone) is
+        ``failed``. Select ``job`` with the export (no lazy query in async code)."""
+        if self.status == ExportStatus.BUILDING and (
+            self.job is None or self.job.status in ("failed", "cancelled")
+        ):
+            return ExportStatus.FAILED
+        return self.status

@@ -1,0 +1,79 @@
+"""Public shapes of the workspace API (never a ModelSerializer of everything)."""
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.workspaces.models import Invitation, Membership, Role
+
+
+class WorkspaceOutput(serializers.Serializer[Membership]):
+    """A workspace as the caller sees it, with the caller's role (built from a membership)."""
+
+    id = serializers.UUIDField(source="workspace.id")
+    name = serializers.CharField(source="workspace.name")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role.")
+    created_at = serializers.DateTimeField(source="workspace.created_at")
+    updated_at = serializers.DateTimeField(source="workspace.updated_at")
+
+
+class WorkspaceInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, trim_whitespace=True)
+
+
+class MemberOutput(serializers.Serializer[Membership]):
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.ChoiceField(choices=Role.choices)
+    joined_at = serializers.DateTimeField(source="created_at")
+
+
+class MemberRoleInput(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+def invitation_status(invitation: Invitation) -> InvitationStatus:
+    if invitation.accepted_at is not None:
+        return InvitationStatus.ACCEPTED
+    if invitation.revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if invitation.expires_at <= timezone.now():
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.PENDING
+
+
+class InvitationOutput(serializers.Serializer[Invitation]):
+    id = serializers.UUIDField()
+    workspace_id = serializers.UUIDField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    status = serializers.SerializerMethodField()
+    invited_by_id = serializers.IntegerField(allow_null=True)
+    expires_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=InvitationStatus.choices))
+    def get_status(self, invitation: Invitation) -> str:
+        return invitation_status(invitation)
+
+
+class InvitationInput(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+class InvitationAcceptInput(serializers.Serializer[Any]):
+    token = serializers.CharField(max_length=200, trim_whitespace=True)
