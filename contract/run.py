@@ -2,7 +2,8 @@
 
 Starts what is missing (embedded PostgreSQL / Redis when ``DATABASE_URL`` /
 ``REDIS_URL`` are unset, as ``uv run dev`` does), migrates, starts
-``uvicorn project.asgi:app`` on a free loopback port, then runs the
+``uvicorn project.asgi:app`` on a free loopback port and the job workers (a
+Celery worker on this run's own queues, and ``db_worker``), then runs the
 TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
 the schemathesis pass, and stops everything it started.
 
@@ -38,6 +39,7 @@ DATA_DIR = PROJECT_ROOT / ".data"
 DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
+WORKER_LOG = DATA_DIR / "contract-workers.log"
 AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
@@ -186,6 +188,33 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
     log(f"all {len(token_operations(schema))} operations that need a token ran authenticated")
 
 
+def worker_commands(env: dict[str, str]) -> list[list[str]]:
+    """A Celery worker on this run's queues and the native ``db_worker`` (export builds, emails)."""
+    prefix = env["JOBS_QUEUE_PREFIX"]
+    queues = [f"{prefix}{queue}" for queue in env.get("JOBS_QUEUES", "default,long").split(",")]
+    return [
+        [
+            sys.executable, "-m", "celery", "-A", "project", "worker", "--loglevel", "INFO",
+            "--pool", "solo", "--queues", ",".join(queues), "--hostname", f"{prefix}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ],
+        [
+            sys.executable, "manage.py", "db_worker", "--queue-name", "*",
+            "--interval", "0.2", "--no-startup-delay",
+        ],
+    ]  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="contract.run", description=__doc__)
     parser.add_argument("--full", action="store_true", help="the full fuzzing run (no CI bounds)")
@@ -199,9 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
+    # Queues of this run's own: a shared broker's other workers never take its jobs.
+    env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
     stoppers: list[Callable[[], None]] = []
     server: subprocess.Popen[bytes] | None = None
+    workers: list[subprocess.Popen[bytes]] = []
     server_log: BinaryIO | None = None
+    worker_log: BinaryIO | None = None
     try:
         if not env.get("DATABASE_URL"):
             postgres = EmbeddedPostgres(DATA_DIR / "postgres")
@@ -227,8 +260,18 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen(
             serve, cwd=PROJECT_ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT
         )
+        worker_log = WORKER_LOG.open("wb")
+        for command in worker_commands(env):
+            workers.append(
+                subprocess.Popen(
+                    command, cwd=PROJECT_ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT
+                )
+            )
         wait_until_serving(server, base_url, timeout=30)
-        log(f"server at {base_url} (its log: {SERVER_LOG.relative_to(PROJECT_ROOT)})")
+        log(
+            f"server at {base_url} with a Celery worker and db_worker (logs: "
+            f"{SERVER_LOG.relative_to(PROJECT_ROOT)}, {WORKER_LOG.relative_to(PROJECT_ROOT)})"
+        )
 
         if not args.skip_client:
             client_steps(base_url, env)
@@ -241,20 +284,17 @@ def main(argv: list[str] | None = None) -> int:
             log(f"FAILED: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         else:
             log(f"FAILED: {exc}")
-        if SERVER_LOG.exists():
-            tail = SERVER_LOG.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
-            log(f"last {len(tail)} lines of the server log:\n" + "\n".join(tail))
+        for name, path in (("server", SERVER_LOG), ("workers", WORKER_LOG)):
+            if path.exists():
+                tail = path.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
+                log(f"last {len(tail)} lines of the {name} log:\n" + "\n".join(tail))
         return 1
     finally:
-        if server is not None and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if server_log is not None:
-            server_log.close()
+        for process in [*workers, *([server] if server is not None else [])]:
+            stop_process(process)
+        for file in (server_log, worker_log):
+            if file is not None:
+                file.close()
         for stop in reversed(stoppers):
             stop()
 
