@@ -18,7 +18,10 @@ Success paths a fuzzer cannot guess are steered into now and then: every few
 password changes send the spare user's real current password (204: password
 changed, other sessions revoked; the hook remembers the new password), and
 every other session revoke targets a real, freshly logged-in session of the
-spare user (204) instead of a random id (404).
+spare user (204) instead of a random id (404), and every other webhook
+endpoint created or updated points at the local receiver ``contract.run``
+serves (``CONTRACT_WEBHOOK_URL``; a generated URL rarely resolves to a public
+address, so the endpoint would never exist and its deliveries never run).
 """
 
 import atexit
@@ -45,6 +48,13 @@ PASSWORD_CHANGE = ("POST", "/api/v1/auth/password/change")
 SESSION_REVOKE = ("DELETE", "/api/v1/auth/sessions/{session_id}")
 REAL_PASSWORD_EVERY = 4  # every 4th password change sends the real current password
 REAL_SESSION_EVERY = 2  # every 2nd session revoke targets a real session
+WEBHOOK_URL_EVERY = 2  # every 2nd webhook endpoint write points at the local receiver
+WEBHOOK_URL_WRITES = frozenset(
+    {
+        ("POST", "/api/v1/workspaces/{workspace_id}/webhooks"),
+        ("PATCH", "/api/v1/workspaces/{workspace_id}/webhooks/{endpoint_id}"),
+    }
+)
 
 
 def requires_token(security: Any) -> bool:
@@ -93,6 +103,8 @@ class SpareUser:
 class Identities:
     fuzz_token: str
     spare: SpareUser
+    webhook_url: str | None = None
+    webhook_writes: int = 0
     # Per operation that needs a token, how often each status came back (with our token).
     statuses: dict[str, Counter[int]] = field(default_factory=dict)
 
@@ -102,6 +114,7 @@ class Identities:
         if not token:
             return None
         return cls(
+            webhook_url=os.environ.get("CONTRACT_WEBHOOK_URL") or None,
             fuzz_token=token,
             spare=SpareUser(
                 base_url=os.environ["CONTRACT_BASE_URL"].rstrip("/"),
@@ -142,6 +155,10 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     key = _key(case)
     if key not in SESSION_ENDING:
         token = IDENTITIES.fuzz_token
+        if key in WEBHOOK_URL_WRITES and IDENTITIES.webhook_url and isinstance(case.body, dict):
+            IDENTITIES.webhook_writes += 1
+            if IDENTITIES.webhook_writes % WEBHOOK_URL_EVERY == 0:
+                case.body["url"] = IDENTITIES.webhook_url
     else:
         spare = IDENTITIES.spare
         token = spare.current_token()

@@ -22,11 +22,14 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, override
 
 import httpx
 
@@ -126,6 +129,35 @@ def client_steps(base_url: str, env: dict[str, str]) -> None:
     run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
 
 
+class WebhookReceiver(BaseHTTPRequestHandler):
+    """The local stand-in for a customer's webhook endpoint: 204 to every POST."""
+
+    deliveries = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).deliveries += 1
+        self.send_response(204)
+        self.end_headers()
+
+    @override
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per delivery on stderr is noise
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[str]:
+    """Serve WebhookReceiver on a free loopback port; yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WebhookReceiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/contract-webhook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def token_operations(schema: dict[str, Any]) -> list[str]:
     """``METHOD /path`` of every operation that requires the bearer token."""
     return sorted(
@@ -173,13 +205,15 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
     identities = fuzz_identities(base_url)
     AUTH_REPORT.unlink(missing_ok=True)
     log("fuzzing as a throwaway user; session-ending operations as a second one")
-    run(
-        command,
-        env={
-            **env, **identities,
-            "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(AUTH_REPORT),
-        },
-    )  # fmt: skip
+    with webhook_receiver() as webhook_url:
+        run(
+            command,
+            env={
+                **env, **identities, "CONTRACT_WEBHOOK_URL": webhook_url,
+                "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(AUTH_REPORT),
+            },
+        )  # fmt: skip
+    log(f"the local webhook receiver got {WebhookReceiver.deliveries} deliveries")
     missed = unauthenticated_operations(schema, json.loads(AUTH_REPORT.read_text()))
     if missed:
         raise RuntimeError(
@@ -228,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
+    # Webhook endpoints may point at the local receiver (a loopback address).
+    env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
     # Queues of this run's own: a shared broker's other workers never take its jobs.
     env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
     stoppers: list[Callable[[], None]] = []

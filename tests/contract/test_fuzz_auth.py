@@ -9,7 +9,12 @@ import pytest
 import yaml
 
 from contract import hooks
-from contract.run import token_operations, unauthenticated_operations
+from contract.run import (
+    WebhookReceiver,
+    token_operations,
+    unauthenticated_operations,
+    webhook_receiver,
+)
 from tests.factories import PASSWORD, make_user
 from tests.live import live_server
 
@@ -110,3 +115,30 @@ def test_session_ending_calls_run_as_the_spare_user_logged_in_again(
         assert _me(server.base_url, fuzz_token) == 200
 
         assert identities.statuses["POST /api/v1/auth/logout"] == {204: 2}
+
+
+def test_every_other_webhook_endpoint_write_points_at_the_local_receiver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    identities = hooks.Identities(
+        fuzz_token="fuzz-token",
+        spare=hooks.SpareUser(base_url="http://unused", email="s@example.com", password="p"),
+        webhook_url="http://127.0.0.1:1/contract-webhook",
+    )
+    monkeypatch.setattr(hooks, "IDENTITIES", identities)
+    urls = []
+    for method, path in sorted(hooks.WEBHOOK_URL_WRITES) * hooks.WEBHOOK_URL_EVERY:
+        case = _case(method, path, body={"url": "https://generated.example/x", "events": []})
+        hooks.before_call(None, case, {})
+        assert case.headers == {"Authorization": "Bearer fuzz-token"}
+        urls.append(case.body["url"])
+    assert urls.count("http://127.0.0.1:1/contract-webhook") == len(urls) // hooks.WEBHOOK_URL_EVERY
+
+
+def test_the_local_webhook_receiver_answers_204_and_counts_deliveries() -> None:
+    before = WebhookReceiver.deliveries
+    with webhook_receiver() as url:
+        assert url.startswith("http://127.0.0.1:")
+        response = httpx.post(url, json={"event": "document.created"})
+    assert response.status_code == 204
+    assert WebhookReceiver.deliveries == before + 1
