@@ -183,7 +183,7 @@ def unauthenticated_operations(
     ]
 
 
-def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
+def fuzz_step(base_url: str, env: dict[str, str], *, full: bool, max_time: int | None) -> None:
     schema_url = f"{base_url}/api/v1/schema/?format=json"
     schema = httpx.get(schema_url, timeout=10).json()
     if not schema.get("paths"):
@@ -200,8 +200,8 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
         "--suppress-health-check", "all",
         "--no-color",
     ]  # fmt: skip
-    if not full:
-        command += ["--max-time", str(CI_MAX_SECONDS)]
+    if max_time is not None:
+        command += ["--max-time", str(max_time)]
     identities = fuzz_identities(base_url)
     AUTH_REPORT.unlink(missing_ok=True)
     log("fuzzing as a throwaway user; session-ending operations as a second one")
@@ -254,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="the full fuzzing run (no CI bounds)")
     parser.add_argument("--skip-client", action="store_true", help="only fuzz")
     parser.add_argument("--skip-fuzz", action="store_true", help="only the TypeScript client")
+    parser.add_argument(
+        "--max-time",
+        type=int,
+        metavar="SECONDS",
+        help=f"fuzzing wall clock (default: {CI_MAX_SECONDS} s; none with --full)",
+    )
     args = parser.parse_args(argv)
 
     env = os.environ.copy()
@@ -312,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_client:
             client_steps(base_url, env)
         if not args.skip_fuzz:
-            fuzz_step(base_url, env, full=args.full)
+            max_time = args.max_time or (None if args.full else CI_MAX_SECONDS)
+            fuzz_step(base_url, env, full=args.full, max_time=max_time)
         log("all passed")
         return 0
     except (subprocess.CalledProcessError, RuntimeError) as exc:
