@@ -18,13 +18,18 @@ Success paths a fuzzer cannot guess are steered into now and then: every few
 password changes send the spare user's real current password (204: password
 changed, other sessions revoked; the hook remembers the new password), and
 every other session revoke targets a real, freshly logged-in session of the
-spare user (204) instead of a random id (404).
+spare user (204) instead of a random id (404), and every other webhook
+endpoint created or updated points at the local receiver ``contract.run``
+serves (``CONTRACT_WEBHOOK_URL``; a generated URL rarely resolves to a public
+address, so the endpoint would never exist and its deliveries never run).
 """
 
 import atexit
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -43,6 +48,13 @@ PASSWORD_CHANGE = ("POST", "/api/v1/auth/password/change")
 SESSION_REVOKE = ("DELETE", "/api/v1/auth/sessions/{session_id}")
 REAL_PASSWORD_EVERY = 4  # every 4th password change sends the real current password
 REAL_SESSION_EVERY = 2  # every 2nd session revoke targets a real session
+WEBHOOK_URL_EVERY = 2  # every 2nd webhook endpoint write points at the local receiver
+WEBHOOK_URL_WRITES = frozenset(
+    {
+        ("POST", "/api/v1/workspaces/{workspace_id}/webhooks"),
+        ("PATCH", "/api/v1/workspaces/{workspace_id}/webhooks/{endpoint_id}"),
+    }
+)
 
 
 def requires_token(security: Any) -> bool:
@@ -91,6 +103,10 @@ class SpareUser:
 class Identities:
     fuzz_token: str
     spare: SpareUser
+    webhook_url: str | None = None
+    webhook_writes: int = 0
+    # Per operation that needs a token, how often each status came back (with our token).
+    statuses: dict[str, Counter[int]] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> "Identities | None":
@@ -98,6 +114,7 @@ class Identities:
         if not token:
             return None
         return cls(
+            webhook_url=os.environ.get("CONTRACT_WEBHOOK_URL") or None,
             fuzz_token=token,
             spare=SpareUser(
                 base_url=os.environ["CONTRACT_BASE_URL"].rstrip("/"),
@@ -113,6 +130,10 @@ IDENTITIES = Identities.from_env()
 def _summary() -> None:
     if IDENTITIES is None:
         return
+    report = os.environ.get("CONTRACT_AUTH_REPORT")
+    if report:
+        counts = {op: {str(k): v for k, v in c.items()} for op, c in IDENTITIES.statuses.items()}
+        Path(report).write_text(json.dumps(counts, indent=2, sort_keys=True))
     spare = IDENTITIES.spare
     print(f"contract.hooks: spare user logged in {spare.logins} times; session-ending calls:")
     for (method, path, status), count in sorted(spare.statuses.items()):
@@ -134,6 +155,10 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     key = _key(case)
     if key not in SESSION_ENDING:
         token = IDENTITIES.fuzz_token
+        if key in WEBHOOK_URL_WRITES and IDENTITIES.webhook_url and isinstance(case.body, dict):
+            IDENTITIES.webhook_writes += 1
+            if IDENTITIES.webhook_writes % WEBHOOK_URL_EVERY == 0:
+                case.body["url"] = IDENTITIES.webhook_url
     else:
         spare = IDENTITIES.spare
         token = spare.current_token()
@@ -151,13 +176,19 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 
 @schemathesis.hook
 def after_call(context: Any, case: Any, response: Any) -> None:
-    """Forget the spare token once a call may have ended it (or it was refused)."""
-    if IDENTITIES is None or _key(case) not in SESSION_ENDING:
+    """Count statuses per operation; forget the spare token once a call may have ended it."""
+    if IDENTITIES is None or not requires_token(case.operation.definition.raw.get("security")):
+        return
+    key, status = _key(case), response.status_code
+    sent = getattr(getattr(response, "request", None), "method", None)
+    if sent is not None and sent.upper() != key[0]:
+        return  # a wrong-method probe (405, OPTIONS): not this operation
+    IDENTITIES.statuses.setdefault(" ".join(key), Counter())[status] += 1
+    if key not in SESSION_ENDING:
         return
     spare = IDENTITIES.spare
-    status = response.status_code
-    spare.statuses[(*_key(case), status)] += 1
-    if _key(case) == PASSWORD_CHANGE and status == 204 and isinstance(case.body, dict):
+    spare.statuses[(*key, status)] += 1
+    if key == PASSWORD_CHANGE and status == 204 and isinstance(case.body, dict):
         spare.password = case.body["new_password"]  # the same session stays valid
     elif 200 <= status < 300 or status == 401:
         spare.token = None

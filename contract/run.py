@@ -2,7 +2,8 @@
 
 Starts what is missing (embedded PostgreSQL / Redis when ``DATABASE_URL`` /
 ``REDIS_URL`` are unset, as ``uv run dev`` does), migrates, starts
-``uvicorn project.asgi:app`` on a free loopback port, then runs the
+``uvicorn project.asgi:app`` on a free loopback port and the job workers (a
+Celery worker on this run's own queues, and ``db_worker``), then runs the
 TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
 the schemathesis pass, and stops everything it started.
 
@@ -16,19 +17,24 @@ throttles themselves are tested in ``tests/accounts``.
 """
 
 import argparse
+import json
 import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, override
 
 import httpx
 
 from apps.core.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from contract.hooks import requires_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLIENT_DIR = PROJECT_ROOT / "clients" / "typescript"
@@ -36,6 +42,8 @@ DATA_DIR = PROJECT_ROOT / ".data"
 DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
+WORKER_LOG = DATA_DIR / "contract-workers.log"
+AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
     "THROTTLE_LOGIN": "10000/m",
@@ -121,9 +129,64 @@ def client_steps(base_url: str, env: dict[str, str]) -> None:
     run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
 
 
-def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
+class WebhookReceiver(BaseHTTPRequestHandler):
+    """The local stand-in for a customer's webhook endpoint: 204 to every POST."""
+
+    deliveries = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).deliveries += 1
+        self.send_response(204)
+        self.end_headers()
+
+    @override
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per delivery on stderr is noise
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[str]:
+    """Serve WebhookReceiver on a free loopback port; yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WebhookReceiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/contract-webhook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def token_operations(schema: dict[str, Any]) -> list[str]:
+    """``METHOD /path`` of every operation that requires the bearer token."""
+    return sorted(
+        f"{method.upper()} {path}"
+        for path, item in (schema.get("paths") or {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and requires_token(operation.get("security"))
+    )
+
+
+def unauthenticated_operations(
+    schema: dict[str, Any], report: dict[str, dict[str, int]]
+) -> list[str]:
+    """Operations needing a token that never answered anything but 401/403 (or were never called).
+
+    ``report`` (from contract/hooks.py) counts only requests sent with the
+    operation's own method, so a wrong-method probe's 405 does not count.
+    """
+    return [
+        operation
+        for operation in token_operations(schema)
+        if not any(status not in {"401", "403"} for status in report.get(operation, {}))
+    ]
+
+
+def fuzz_step(base_url: str, env: dict[str, str], *, full: bool, max_time: int | None) -> None:
     schema_url = f"{base_url}/api/v1/schema/?format=json"
-    if not httpx.get(schema_url, timeout=10).json().get("paths"):
+    schema = httpx.get(schema_url, timeout=10).json()
+    if not schema.get("paths"):
         # schemathesis exits 2 on a schema without operations; say so loudly.
         log("schemathesis: the schema has no operations yet; nothing to fuzz")
         return
@@ -137,11 +200,53 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool) -> None:
         "--suppress-health-check", "all",
         "--no-color",
     ]  # fmt: skip
-    if not full:
-        command += ["--max-time", str(CI_MAX_SECONDS)]
+    if max_time is not None:
+        command += ["--max-time", str(max_time)]
     identities = fuzz_identities(base_url)
+    AUTH_REPORT.unlink(missing_ok=True)
     log("fuzzing as a throwaway user; session-ending operations as a second one")
-    run(command, env={**env, **identities, "SCHEMATHESIS_HOOKS": "contract.hooks"})
+    with webhook_receiver() as webhook_url:
+        run(
+            command,
+            env={
+                **env, **identities, "CONTRACT_WEBHOOK_URL": webhook_url,
+                "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(AUTH_REPORT),
+            },
+        )  # fmt: skip
+    log(f"the local webhook receiver got {WebhookReceiver.deliveries} deliveries")
+    missed = unauthenticated_operations(schema, json.loads(AUTH_REPORT.read_text()))
+    if missed:
+        raise RuntimeError(
+            "these operations never got past 401/403 with the fuzzer's token: " + ", ".join(missed)
+        )
+    log(f"all {len(token_operations(schema))} operations that need a token ran authenticated")
+
+
+def worker_commands(env: dict[str, str]) -> list[list[str]]:
+    """A Celery worker on this run's queues and the native ``db_worker`` (export builds, emails)."""
+    prefix = env["JOBS_QUEUE_PREFIX"]
+    queues = [f"{prefix}{queue}" for queue in env.get("JOBS_QUEUES", "default,long").split(",")]
+    return [
+        [
+            sys.executable, "-m", "celery", "-A", "project", "worker", "--loglevel", "INFO",
+            "--pool", "solo", "--queues", ",".join(queues), "--hostname", f"{prefix}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ],
+        [
+            sys.executable, "manage.py", "db_worker", "--queue-name", "*",
+            "--interval", "0.2", "--no-startup-delay",
+        ],
+    ]  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="the full fuzzing run (no CI bounds)")
     parser.add_argument("--skip-client", action="store_true", help="only fuzz")
     parser.add_argument("--skip-fuzz", action="store_true", help="only the TypeScript client")
+    parser.add_argument(
+        "--max-time",
+        type=int,
+        metavar="SECONDS",
+        help=f"fuzzing wall clock (default: {CI_MAX_SECONDS} s; none with --full)",
+    )
     args = parser.parse_args(argv)
 
     env = os.environ.copy()
@@ -157,9 +268,15 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
+    # Webhook endpoints may point at the local receiver (a loopback address).
+    env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
+    # Queues of this run's own: a shared broker's other workers never take its jobs.
+    env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
     stoppers: list[Callable[[], None]] = []
     server: subprocess.Popen[bytes] | None = None
+    workers: list[subprocess.Popen[bytes]] = []
     server_log: BinaryIO | None = None
+    worker_log: BinaryIO | None = None
     try:
         if not env.get("DATABASE_URL"):
             postgres = EmbeddedPostgres(DATA_DIR / "postgres")
@@ -185,13 +302,24 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen(
             serve, cwd=PROJECT_ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT
         )
+        worker_log = WORKER_LOG.open("wb")
+        for command in worker_commands(env):
+            workers.append(
+                subprocess.Popen(
+                    command, cwd=PROJECT_ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT
+                )
+            )
         wait_until_serving(server, base_url, timeout=30)
-        log(f"server at {base_url} (its log: {SERVER_LOG.relative_to(PROJECT_ROOT)})")
+        log(
+            f"server at {base_url} with a Celery worker and db_worker (logs: "
+            f"{SERVER_LOG.relative_to(PROJECT_ROOT)}, {WORKER_LOG.relative_to(PROJECT_ROOT)})"
+        )
 
         if not args.skip_client:
             client_steps(base_url, env)
         if not args.skip_fuzz:
-            fuzz_step(base_url, env, full=args.full)
+            max_time = args.max_time or (None if args.full else CI_MAX_SECONDS)
+            fuzz_step(base_url, env, full=args.full, max_time=max_time)
         log("all passed")
         return 0
     except (subprocess.CalledProcessError, RuntimeError) as exc:
@@ -199,20 +327,17 @@ def main(argv: list[str] | None = None) -> int:
             log(f"FAILED: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         else:
             log(f"FAILED: {exc}")
-        if SERVER_LOG.exists():
-            tail = SERVER_LOG.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
-            log(f"last {len(tail)} lines of the server log:\n" + "\n".join(tail))
+        for name, path in (("server", SERVER_LOG), ("workers", WORKER_LOG)):
+            if path.exists():
+                tail = path.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
+                log(f"last {len(tail)} lines of the {name} log:\n" + "\n".join(tail))
         return 1
     finally:
-        if server is not None and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if server_log is not None:
-            server_log.close()
+        for process in [*workers, *([server] if server is not None else [])]:
+            stop_process(process)
+        for file in (server_log, worker_log):
+            if file is not None:
+                file.close()
         for stop in reversed(stoppers):
             stop()
 

@@ -11,6 +11,8 @@ including ``request_id``.
 from typing import Any, override
 
 from django.db import models
+from drf_spectacular.plumbing import get_doc
+from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 
 
@@ -41,3 +43,21 @@ class ErrorResponseSerializer(serializers.Serializer[Any]):
         fields = super().get_fields()
         fields["errors"] = ErrorDetailSerializer(many=True)
         return {name: fields[name] for name in ("type", "errors", "request_id")}
+
+
+class AutoSchema(StandardizedErrorsAutoSchema):
+    """drf-standardized-errors' AutoSchema, describing a view only by its own docstring.
+
+    drf-spectacular describes an operation by its view's docstring, and Python
+    inherits docstrings: every view without one was documented with its base
+    class's ("Base class of every API view ..."), which a generated client
+    repeats on each function. A docstring written on the view class itself,
+    or on the handler method, still describes the operation.
+    """
+
+    @override
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature
+        handler = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        handler_doc = get_doc(handler) if handler is not None else ""
+        own_doc = self.view.__class__.__dict__.get("__doc__")
+        return handler_doc or (get_doc(self.view.__class__) if own_doc else "")

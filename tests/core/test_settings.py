@@ -6,7 +6,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.live import PROJECT_ROOT
+from tests.live import PROJECT_ROOT, server_env
 
 PROBE = """
 import json, django
@@ -68,7 +68,7 @@ def test_deploy_checklist_is_clean_for_a_production_environment() -> None:
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_ROOT,
         env={
-            **os.environ,
+            **server_env(),  # the tests' database: GeneratedField's system check connects
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "api.example.com",
@@ -89,7 +89,7 @@ def test_deploy_checklist_flags_the_development_defaults() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DEBUG": "false", "SECRET_KEY": "", "ALLOWED_HOSTS": ""},
+        env={**server_env(), "DEBUG": "false", "SECRET_KEY": "", "ALLOWED_HOSTS": ""},
         capture_output=True,
         text=True,
         timeout=60,

@@ -9,6 +9,10 @@ export interface FlowContext {
   /** The account the signup flow created, and the login flow's session id. */
   account?: { email: string; password: string };
   sessionId?: string | undefined;
+  /** What the domain flows made: the workspace, a document and a word only it has. */
+  workspaceId?: string;
+  documentId?: string;
+  searchWord?: string;
 }
 
 export function createContext(baseUrl: string): FlowContext {

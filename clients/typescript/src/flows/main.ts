@@ -2,9 +2,10 @@
 import { createContext, type Flow } from "./context.js";
 import { listSessions, login, logoutAll, me, revokeOne, signup } from "./accounts.js";
 import { healthz, servedSchemaMatchesCommitted, unknownRouteIsStandardError } from "./platform.js";
+import { createDocument, createWorkspace, exportToCompletion, search } from "./workspaces.js";
 
 // In order: later flows may rely on state earlier ones left in ctx.session.
-// Workspaces, documents, search and exports append theirs as those land.
+// The domain flows run as the signed-up account, before logoutAll ends its sessions.
 const FLOWS: Record<string, Flow> = {
   healthz,
   servedSchemaMatchesCommitted,
@@ -14,6 +15,10 @@ const FLOWS: Record<string, Flow> = {
   me,
   listSessions,
   revokeOne,
+  createWorkspace,
+  createDocument,
+  search,
+  exportToCompletion,
   logoutAll,
 };
 
