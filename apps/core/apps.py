@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
         from django.middleware.clickjacking import XFrameOptionsMiddleware
         from django.middleware.security import SecurityMiddleware
 
-        from apps.core import checks  # noqa: F401  (registers the system checks)
+        from apps.core import checks, jsonfield  # noqa: F401  (system checks, schema extension)
         from apps.core.middleware import inline_acall
 
         # These two middlewares' hooks only read settings and set headers;

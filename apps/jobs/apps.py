@@ -15,4 +15,4 @@ class JobsConfig(AppConfig):
         from apps.jobs.registry import load_job_modules
 
         load_job_modules()
-        from apps.jobs import schema, signals  # noqa: F401  (schema extension, worker-start relay)
+        from apps.jobs import signals  # noqa: F401  (connects the worker-start relay)

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.jsonfield import JsonObjectField
 from apps.jobs.models import Job, JobStatus
 
 
@@ -19,10 +20,6 @@ class JobStepOutput(serializers.Serializer[Any]):
     error = JobErrorOutput(allow_null=True)
 
 
-class JobResultField(serializers.JSONField):
-    """The job's small JSON result summary."""
-
-
 class JobOutput(serializers.Serializer[Job]):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -33,7 +30,7 @@ class JobOutput(serializers.Serializer[Job]):
         allow_null=True, help_text="For chains: index of the step running or next to run."
     )
     steps = JobStepOutput(many=True, help_text="For chains: each step's status; else empty.")
-    result = JobResultField(allow_null=True)
+    result = JsonObjectField(allow_null=True, help_text="The job's small JSON result summary.")
     error = JobErrorOutput(allow_null=True, help_text="The last failure; never a traceback.")
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)

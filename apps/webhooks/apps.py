@@ -10,7 +10,6 @@ class WebhooksConfig(AppConfig):
 
     @override
     def ready(self) -> None:
-        from apps.webhooks import schema  # noqa: F401  (schema extension)
         from apps.webhooks.receivers import deliveries_for_workspace_event
         from apps.workspaces.events import workspace_event
 

@@ -4,12 +4,9 @@ from typing import Any, override
 
 from rest_framework import serializers
 
+from apps.core.jsonfield import JsonObjectField
 from apps.webhooks import transport
 from apps.webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint, WebhookEvent
-
-
-class JsonObjectField(serializers.JSONField):
-    """A JSON object of JSON values."""
 
 
 def _checked_url(value: str) -> str:
