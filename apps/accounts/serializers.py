@@ -6,6 +6,7 @@ from typing import Any, TypedDict, override
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from apps.accounts.models import AuthToken, User, normalize_email
 
@@ -63,7 +64,7 @@ def _check_password(password: str, email: str) -> None:
     try:
         validate_password(password, user=User(email=email))
     except DjangoValidationError as error:
-        raise serializers.ValidationError({"password": list(error.messages)}) from error
+        raise serializers.ValidationError({"password": get_error_detail(error)}) from error
 
 
 class SignupInput(serializers.Serializer[Any]):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import exceptions
+from rest_framework.fields import get_error_detail
 
 from apps.accounts.emails import frontend_link, send_account_email
 from apps.accounts.models import AuthToken, User, normalize_email
@@ -55,7 +56,7 @@ def _validate_new_password(password: str, user: User) -> None:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as error:
-        raise exceptions.ValidationError({"new_password": list(error.messages)}) from error
+        raise exceptions.ValidationError({"new_password": get_error_detail(error)}) from error
 
 
 def _send_verification(user: User) -> None:

@@ -58,6 +58,7 @@ async def test_change_validates_the_new_password(api: AsyncClient) -> None:
     )
     assert response.status_code == 400
     assert {error["attr"] for error in response.json()["errors"]} == {"new_password"}
+    assert "password_too_short" in {error["code"] for error in response.json()["errors"]}
 
 
 async def test_change_revokes_every_other_session(api: AsyncClient) -> None:

@@ -53,6 +53,12 @@ async def test_signup_validates_the_password(api: AsyncClient) -> None:
     )
     assert response.status_code == 400
     assert {error["attr"] for error in response.json()["errors"]} == {"password"}
+    # Each validator's own code, so a frontend can say which rule failed.
+    assert {error["code"] for error in response.json()["errors"]} == {
+        "password_too_short",
+        "password_too_common",
+        "password_entirely_numeric",
+    }
     assert not await User.objects.filter(email="ada@example.com").aexists()
 
 

@@ -97,7 +97,7 @@ export async function signup(ctx: FlowContext): Promise<void> {
     body: { email: `flows-${randomUUID()}@example.com`, password: "123" },
   });
   const error = checkError("signup with a weak password", weak.error, weak.response, {
-    status: 400, type: "validation_error", code: "invalid",
+    status: 400, type: "validation_error", code: "password_too_short",
   }); // prettier-ignore
   check(error.errors.every((item) => item.attr === "password"), "signup: weak password error not on `password`");
 
