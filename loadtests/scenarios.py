@@ -111,6 +111,7 @@ PROFILES = {
             STOCK_KNOX,
             ME_DJANGO_HANDLER,
             SESSIONS,
+            DOCUMENTS,
             LOGIN_BURST,
         ),
         ratios=_ratios(me_bench=0.75, me_stock=2.0),
