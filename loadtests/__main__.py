@@ -69,10 +69,12 @@ def run_phase(
     prefix = RESULTS / f"{phase.name}-r{round_number}"
     users = phase.users or profile.users
     env = os.environ.copy()
-    env["LOADTEST_PATH"] = phase.path
+    env["LOADTEST_PATH"] = phase.path.format(workspace_id=seeded["workspace_id"])
     env["LOADTEST_TOKEN"] = seeded["token"] if phase.token else ""
     env["LOADTEST_SESSIONS"] = str(seeded["sessions"])
     env["LOADTEST_BURST_PASSWORD"] = seeded["burst_password"]
+    env["LOADTEST_SEARCH_WORD"] = seeded["search_word"]
+    env["LOADTEST_SEARCH_MATCHES"] = str(seeded["search_matches"])
     # Each round's locust process gets its own slice of the burst accounts:
     # the ones an earlier round locked stay locked for the cool-off.
     per_round = seeded["burst_accounts"] // profile.rounds

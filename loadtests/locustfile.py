@@ -13,7 +13,11 @@ variables:
   right password (200 and a token), then wrong passwords until django-axes
   locks the account out (401 for each failure below the limit, 429 with
   ``Retry-After`` from the limit on), then the right password again, which
-  stays refused (429) while locked.
+  stays refused (429) while locked;
+- ``DocumentsUser``: in the seeded workspace (``LOADTEST_PATH`` is its
+  documents URL), mostly the first page of the list (a full page), then a
+  search for ``LOADTEST_SEARCH_WORD`` (exactly the seeded matches, up to a
+  page), then a small document created (201 with its ETag).
 
 Any response other than the expected one is a failed request.
 """
@@ -111,3 +115,41 @@ class LoginBurstUser(FastHttpUser):
                 429 if locked else 401,
             )
         self._login(email, self.password, "login: right password while locked", 429)
+
+
+class DocumentsUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "")
+    search_word = os.environ.get("LOADTEST_SEARCH_WORD", "")
+    search_matches = int(os.environ.get("LOADTEST_SEARCH_MATCHES", "0"))
+    page_size = 50  # the API's default page
+    _created = itertools.count()
+
+    def _page(self, url: str, name: str, expected: int) -> None:
+        with self.client.get(url, headers=AUTH_HEADERS, name=name, catch_response=True) as response:
+            body = _expect(response, 200)
+            if body is not None and len(body["results"]) != expected:
+                response.failure(f"expected {expected} documents, got {len(body['results'])}")
+
+    @task(6)
+    def list_first_page(self) -> None:
+        self._page(self.path, "documents: list", self.page_size)
+
+    @task(3)
+    def search(self) -> None:
+        expected = min(self.search_matches, self.page_size)
+        self._page(f"{self.path}?q={self.search_word}", "documents: search", expected)
+
+    @task(1)
+    def create(self) -> None:
+        title = f"Load test note {next(self._created)}"
+        document = {"title": title, "body": "A short note written under load.", "tags": ["load"]}
+        with self.client.post(
+            self.path, json=document, headers=AUTH_HEADERS, name="documents: create",
+            catch_response=True,
+        ) as response:  # fmt: skip
+            body = _expect(response, 201)
+            if body is not None and (
+                body.get("title") != title or not response.headers.get("ETag")
+            ):
+                response.failure(f"not the created document: {body}")

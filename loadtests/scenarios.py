@@ -68,6 +68,16 @@ ME_DJANGO_HANDLER = Phase("me-django-handler", "django-stock-handler", ME, token
 SESSIONS = Phase(
     "sessions", "django", "/api/v1/auth/sessions", "SessionListUser", token=True, p95_budget_ms=500
 )
+# Mostly the list's first page, then search, then a small create, in the
+# seeded workspace of a few hundred documents ({workspace_id} from the seed).
+DOCUMENTS = Phase(
+    "documents",
+    "django",
+    "/api/v1/workspaces/{workspace_id}/documents",
+    "DocumentsUser",
+    token=True,
+    p95_budget_ms=1000,
+)
 # Password hashing is slow on purpose (~0.5 s of CPU per check here): a few
 # users keep the queue, and so the latency, bounded.
 LOGIN_BURST = Phase(
@@ -101,6 +111,7 @@ PROFILES = {
             STOCK_KNOX,
             ME_DJANGO_HANDLER,
             SESSIONS,
+            DOCUMENTS,
             LOGIN_BURST,
         ),
         ratios=_ratios(me_bench=0.75, me_stock=2.0),
@@ -120,6 +131,7 @@ PROFILES = {
             STOCK_KNOX,
             ME_DJANGO_HANDLER,
             SESSIONS,
+            DOCUMENTS,
             LOGIN_BURST,
         ),
         ratios=_ratios(me_bench=0.9, me_stock=3.0),
