@@ -84,7 +84,7 @@ class Servers:
         seeded: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
         return seeded
 
-    def start(self, name: str, timeout: float = 30.0) -> None:
+    def start(self, name: str, timeout: float = 60.0) -> None:
         app, ready_path = APPS[name]
         port = free_port()
         pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None else []
@@ -113,7 +113,10 @@ class Servers:
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"server {name} did not answer within {timeout}s")
+        raise RuntimeError(
+            f"server {name} did not answer within {timeout}s;"
+            f" see loadtests/results/server-{name}.log"
+        )
 
     def base_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
