@@ -1,7 +1,5 @@
 """The accounts API under /api/v1/auth/: parse, call one service or selector, serialize."""
 
-from typing import Any
-
 from asgiref.sync import sync_to_async
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -28,7 +26,7 @@ from apps.accounts.serializers import (
     user_public,
 )
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.throttling import AsyncScopedRateThrottle
 from apps.core.views import AsyncAPIView
 
@@ -221,13 +219,11 @@ class SessionListView(AsyncAPIView):
         ],
     )
     async def get(self, request: Request) -> Response:
-        paginator = SessionPagination()
-        page = await apaginate(
-            paginator, selectors.session_list_for(user=_user(request)), request, self
-        )
-        context: dict[str, Any] = {"current_digest": _auth(request).digest}
-        return paginator.get_paginated_response(
-            SessionOutput(page, many=True, context=context).data  # type: ignore[arg-type]
+        return await apaginated_response(
+            self,
+            selectors.session_list_for(user=_user(request)),
+            SessionOutput,
+            context={"current_digest": _auth(request).digest},
         )
 
 

@@ -1,10 +1,11 @@
 """Cursor pagination: stable ordering, opaque cursors, bounded pages."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from asgiref.sync import sync_to_async
-from rest_framework import pagination
+from rest_framework import pagination, serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -26,3 +27,31 @@ async def apaginate(
         queryset, request, view
     )
     return list(page or [])
+
+
+class PaginatedView(Protocol):
+    """A view with a request and a ``pagination_class`` (read-only here)."""
+
+    @property
+    def request(self) -> Request: ...
+
+    @property
+    def pagination_class(self) -> type[pagination.BasePagination]: ...
+
+
+async def apaginated_response(
+    view: PaginatedView,
+    queryset: Any,
+    output: type[serializers.BaseSerializer[Any]],
+    *,
+    paginator: pagination.BasePagination | None = None,
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """One page of ``queryset``, serialized with ``output``, in the paginated envelope.
+
+    The paginator is the view's ``pagination_class`` unless one is given (a
+    view whose ordering depends on the query).
+    """
+    paginator = paginator or view.pagination_class()
+    rows = await apaginate(paginator, queryset, view.request, view)
+    return paginator.get_paginated_response(output(rows, many=True, context=context or {}).data)

@@ -1,6 +1,6 @@
 """The document API under /api/v1/workspaces/{workspace_id}/documents."""
 
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.documents import selectors, services
 from apps.documents.etags import etag_for, none_match, versions_from_if_match
 from apps.documents.models import Document
@@ -136,9 +136,8 @@ class DocumentListView(WorkspaceScopedView):
         filters["q"] = (filters.get("q") or "").strip() or None
         documents = selectors.document_list_for(workspace_id=workspace_id, **filters)
         paginator = RelevancePagination() if filters["q"] else DocumentPagination()
-        page = await apaginate(paginator, documents, request, self)
-        return paginator.get_paginated_response(
-            DocumentSummaryOutput(cast(Any, page), many=True).data
+        return await apaginated_response(
+            self, documents, DocumentSummaryOutput, paginator=paginator
         )
 
     @extend_schema(

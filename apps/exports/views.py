@@ -1,6 +1,6 @@
 """The exports API under /api/v1/workspaces/{workspace_id}/exports (members)."""
 
-from typing import Any, cast, override
+from typing import Any, override
 from uuid import UUID
 
 from django.http import StreamingHttpResponse
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.views import AsyncAPIView
 from apps.exports import selectors, services
 from apps.exports.serializers import DownloadQuery, ExportOutput
@@ -65,10 +65,7 @@ class ExportListView(WorkspaceScopedView):
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         exports = selectors.export_list_for(workspace_id=workspace_id)
-        paginator = CursorPagination()
-        rows = await apaginate(paginator, exports, request, self)
-        data = ExportOutput(cast(Any, rows), many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return await apaginated_response(self, exports, ExportOutput, context={"request": request})
 
     @extend_schema(
         operation_id="exportsCreate",

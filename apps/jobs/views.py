@@ -1,6 +1,5 @@
 """The job status API: poll one job, list the caller's jobs, cancel a queued one."""
 
-from typing import Any, cast
 from uuid import UUID
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -8,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.views import AsyncAPIView
 from apps.jobs.selectors import ajob_access, job_list_for
 from apps.jobs.serializers import JobListQuery, JobOutput
@@ -74,10 +73,7 @@ class JobListView(AsyncAPIView):
         query = JobListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         jobs = job_list_for(owner=request.user, **query.validated_data)  # type: ignore[arg-type]
-
-        paginator = CursorPagination()
-        rows = await apaginate(paginator, jobs, request, self)
-        return paginator.get_paginated_response(JobOutput(cast(Any, rows), many=True).data)
+        return await apaginated_response(self, jobs, JobOutput)
 
 
 class JobDetailView(AsyncAPIView):

@@ -1,6 +1,6 @@
 """The webhooks API under /api/v1/workspaces/{workspace_id}/webhooks (admins only)."""
 
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.webhooks import selectors, services
 from apps.webhooks.serializers import (
     DeliveryDetailOutput,
@@ -97,11 +97,7 @@ class WebhookEndpointListView(WorkspaceAdminView):
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         endpoints = selectors.webhook_endpoint_list_for(workspace_id=workspace_id)
-        paginator = CursorPagination()
-        rows = await apaginate(paginator, endpoints, request, self)
-        return paginator.get_paginated_response(
-            WebhookEndpointOutput(cast(Any, rows), many=True).data
-        )
+        return await apaginated_response(self, endpoints, WebhookEndpointOutput)
 
     @extend_schema(
         operation_id="webhooksCreate",
@@ -228,9 +224,7 @@ class DeliveryListView(WorkspaceAdminView):
         query = DeliveryListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         deliveries = selectors.delivery_list_for(endpoint=endpoint, **query.validated_data)
-        paginator = CursorPagination()
-        rows = await apaginate(paginator, deliveries, request, self)
-        return paginator.get_paginated_response(DeliveryOutput(cast(Any, rows), many=True).data)
+        return await apaginated_response(self, deliveries, DeliveryOutput)
 
 
 class DeliveryDetailView(WorkspaceAdminView):

@@ -1,6 +1,6 @@
 """The workspace API under /api/v1/workspaces/: parse, call one service or selector, serialize."""
 
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.core.openapi import ErrorResponseSerializer
-from apps.core.pagination import CursorPagination, apaginate
+from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.views import AsyncAPIView
 from apps.workspaces import selectors, services
 from apps.workspaces.models import Role
@@ -90,11 +90,9 @@ class WorkspaceListView(AsyncAPIView):
         examples=[page_example("My workspaces", WORKSPACE_EXAMPLE)],
     )
     async def get(self, request: Request) -> Response:
-        paginator = CursorPagination()
-        page = await apaginate(
-            paginator, selectors.membership_list_for(user=_user(request)), request, self
+        return await apaginated_response(
+            self, selectors.membership_list_for(user=_user(request)), WorkspaceOutput
         )
-        return paginator.get_paginated_response(WorkspaceOutput(cast(Any, page), many=True).data)
 
     @extend_schema(
         operation_id="workspacesCreate",
@@ -176,11 +174,9 @@ class MemberListView(WorkspaceScopedView):
         examples=[page_example("Members", MEMBER_EXAMPLE)],
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        paginator = MemberPagination()
-        page = await apaginate(
-            paginator, selectors.member_list_for(workspace_id=self.workspace_id), request, self
+        return await apaginated_response(
+            self, selectors.member_list_for(workspace_id=self.workspace_id), MemberOutput
         )
-        return paginator.get_paginated_response(MemberOutput(cast(Any, page), many=True).data)
 
 
 class MemberDetailView(WorkspaceScopedView):
@@ -232,11 +228,9 @@ class InvitationListView(WorkspaceScopedView):
         examples=[page_example("Invitations", INVITATION_EXAMPLE)],
     )
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        paginator = CursorPagination()
-        page = await apaginate(
-            paginator, selectors.invitation_list_for(workspace_id=self.workspace_id), request, self
+        return await apaginated_response(
+            self, selectors.invitation_list_for(workspace_id=self.workspace_id), InvitationOutput
         )
-        return paginator.get_paginated_response(InvitationOutput(cast(Any, page), many=True).data)
 
     @extend_schema(
         operation_id="invitationsCreate",
