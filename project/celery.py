@@ -2,7 +2,7 @@
 
 Configuration comes from Django settings (``CELERY_*``). The queues and the
 beat schedule are built here from the jobs settings, so that every app can
-add periodic jobs to ``JOBS_PERIODIC`` in its settings block.
+add periodic jobs to ``JOBS_PERIODIC`` (project.settings.jobs).
 """
 
 import os

@@ -1,6 +1,6 @@
 """The webhook signature: HMAC-SHA256 over ``"{timestamp}.{body}"``.
 
-A receiver verifies a delivery in a few lines (see the README): recompute the
+A receiver verifies a delivery in a few lines (see docs/webhooks.md): recompute the
 HMAC with the endpoint's secret over the ``Webhook-Timestamp`` header, a dot
 and the raw body, compare it in constant time with ``Webhook-Signature``, and
 refuse timestamps older than a few minutes (a replayed request).

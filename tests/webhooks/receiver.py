@@ -1,6 +1,6 @@
 """A real HTTP receiver for webhooks: ``http.server`` on loopback, in a thread.
 
-It verifies every request's signature the way the README tells receivers to,
+It verifies every request's signature the way docs/webhooks.md tells receivers to,
 answers what each route is told to (succeed, fail the first N attempts of each
 delivery, always fail, redirect, answer too slowly), and records everything,
 so tests can count what arrived and what completed.
@@ -20,7 +20,7 @@ from typing import Any, override
 
 
 def verify_webhook(secret: str, headers: Any, body: bytes, tolerance: int = 300) -> bool:
-    """The README's verification, verbatim."""
+    """docs/webhooks.md's verification, verbatim."""
     timestamp = headers["Webhook-Timestamp"]
     message = f"{timestamp}.".encode() + body
     expected = "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

@@ -77,7 +77,7 @@ def test_signatures_verify_and_any_change_breaks_them() -> None:
     signature = signing.sign(secret=secret, timestamp=timestamp, body=body)
     headers = {"Webhook-Timestamp": str(timestamp), "Webhook-Signature": signature}
     assert signing.verify(secret=secret, timestamp=timestamp, body=body, signature=signature)
-    assert verify_webhook(secret, headers, body)  # the README's receiver code
+    assert verify_webhook(secret, headers, body)  # docs/webhooks.md's receiver code
     assert not verify_webhook(secret, headers, b'{"a":2}')
     assert not verify_webhook(signing.new_secret(), headers, body)
     old = timestamp - 3600  # correctly signed, but replayed an hour later

@@ -1,0 +1,64 @@
+"""Jobs: the dispatcher's queues, the outbox relay, retention, Celery and django.tasks."""
+
+from datetime import timedelta
+
+from apps.core.env import env_int, env_list, env_str, env_timedelta
+from project.settings.accounts import TOKEN_PURGE_INTERVAL
+from project.settings.core import TIME_ZONE
+from project.settings.exports import EXPORTS_PURGE_INTERVAL
+
+# Named queues. Every declared job names one; workers consume them all unless
+# started with -Q (Celery) or --queue-name (db_worker) to split them out.
+JOBS_QUEUES = env_list("JOBS_QUEUES", ["default", "long"])
+# Prefix of every Celery queue name, so environments can share one broker.
+JOBS_QUEUE_PREFIX = env_str("JOBS_QUEUE_PREFIX", "")
+# Extra modules that declare jobs (besides every app's jobs.py).
+JOBS_EXTRA_MODULES = env_list("JOBS_EXTRA_MODULES")
+# A queued Celery job that never reached the broker is re-sent after this.
+JOBS_RELAY_AFTER = env_timedelta("JOBS_RELAY_AFTER", timedelta(minutes=1))
+# A queued Celery job sent this long ago that no worker started is sent again.
+JOBS_RELAY_RESEND_AFTER = env_timedelta("JOBS_RELAY_RESEND_AFTER", timedelta(hours=6))
+JOBS_RELAY_INTERVAL = env_timedelta("JOBS_RELAY_INTERVAL", timedelta(minutes=1))
+JOBS_RELAY_BATCH = env_int("JOBS_RELAY_BATCH", 500)
+# Finished jobs and native task results are deleted after this.
+JOBS_RETENTION = env_timedelta("JOBS_RETENTION", timedelta(days=14))
+JOBS_PRUNE_INTERVAL = env_timedelta("JOBS_PRUNE_INTERVAL", timedelta(hours=1))
+# Seconds a dispatch waits for the broker before leaving the job to the relay.
+JOBS_PUBLISH_TIMEOUT = env_int("JOBS_PUBLISH_TIMEOUT", 2)
+
+# Periodic jobs, run by Celery beat: name -> (dotted path of a function taking
+# no arguments, interval).
+JOBS_PERIODIC: dict[str, tuple[str, timedelta]] = {
+    "jobs.relay_outbox": ("apps.jobs.jobs.relay_outbox", JOBS_RELAY_INTERVAL),
+    "jobs.prune_finished": ("apps.jobs.jobs.prune_finished", JOBS_PRUNE_INTERVAL),
+    "accounts.purge_expired_tokens": (
+        "apps.accounts.jobs.purge_expired_tokens",
+        TOKEN_PURGE_INTERVAL,
+    ),
+    "accounts.axes_cleanup": ("apps.accounts.jobs.axes_cleanup", timedelta(hours=1)),
+    "exports.purge_expired": ("apps.exports.jobs.purge_expired", EXPORTS_PURGE_INTERVAL),
+}
+
+# Native jobs: django.tasks with the database backend (django-tasks-db);
+# `manage.py db_worker --queue-name "*"` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": JOBS_QUEUES,
+    }
+}
+
+# Celery jobs. JSON only; at-least-once delivery (a message is acknowledged
+# after the job ran, and put back if the worker dies); one message prefetched
+# per process so a long job never holds others hostage; no result backend
+# (the Job row is the truth). The broker itself is in project.settings.redis.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = f"{JOBS_QUEUE_PREFIX}default"
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Celery beat's schedule is built from JOBS_PERIODIC in project/celery.py.
