@@ -8,7 +8,7 @@
 - refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413
   before anything reads it, and a body of unknown length with 411;
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
-- hands every other ``http`` request to Django (``apps.core.handler.AsyncHandler``:
+- hands every other ``http`` request to Django (``apps.core.upstream.handler.AsyncHandler``:
   Django's ASGI handler without its per-request thread hops).
 """
 
@@ -31,10 +31,10 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.handlers.asgi import ASGIHandler
 
 # What django.core.asgi.get_asgi_application() does, with our handler: Django's
-# minus its per-request thread hops (see apps.core.handler).
+# minus its per-request thread hops (see apps.core.upstream.handler).
 django.setup(set_prefix=False)
 
-from apps.core.handler import AsyncHandler
+from apps.core.upstream.handler import AsyncHandler
 
 django_app: ASGIHandler = AsyncHandler()
 

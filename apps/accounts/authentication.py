@@ -1,7 +1,8 @@
 """Token authentication: knox tokens, a Redis cache in front, async first.
 
 ``aauthenticate`` is awaited by ``apps.core.views.AsyncAPIView`` on the event
-loop; ``authenticate`` is its sync twin for sync views. Both:
+loop. There is no sync ``authenticate``: every API view is async, and the
+schema views authenticate nobody (``SERVE_AUTHENTICATION``). It is built to:
 
 - hash the presented token (knox's digest) and look the digest up in the
   cache; a hit costs no database query at all;
@@ -27,7 +28,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from apps.accounts import token_cache
-from apps.accounts.models import AuthToken, User
+from apps.accounts.models import User
 from apps.accounts.token_cache import TokenEntry, epoch
 from apps.core.db import get_pool
 
@@ -152,8 +153,6 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return HEADER_SCHEME
 
-    # --- async: the hot path -------------------------------------------------
-
     async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
         token = token_from_header(request._request.headers.get("Authorization"))
         if token is None:
@@ -196,42 +195,3 @@ class TokenAuthentication(BaseAuthentication):
                 (_to_datetime(entry["expiry"]), _to_datetime(entry["checked_at"]), digest),
             )
         await token_cache.afill(digest, entry)
-
-    # --- sync twin -------------------------------------------------------------
-
-    @override
-    def authenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
-        token = token_from_header(request._request.headers.get("Authorization"))
-        if token is None:
-            return None
-        digest = hash_token(token)
-        now = time.time()
-        entry = token_cache.get(digest)
-        if entry is None:
-            row = (
-                AuthToken.objects.filter(digest=digest)
-                .values_list(
-                    "public_id", "created", "expiry", "last_used_at", "user__id", "user__email",
-                    "user__full_name", "user__email_verified", "user__is_staff",
-                    "user__is_superuser", "user__date_joined", "user__is_active",
-                )
-                .first()
-            )  # fmt: skip
-            if row is None:
-                raise _invalid()
-            entry = _entry_from_row(row)
-            if _expired(entry, now):
-                raise _invalid()
-            token_cache.fill(digest, entry)
-        elif _expired(entry, now):
-            raise _invalid()
-        update = touched(entry, now)
-        if update is not None:
-            AuthToken.objects.filter(digest=digest).update(
-                expiry=_to_datetime(update["expiry"]), last_used_at=_to_datetime(now)
-            )
-            token_cache.fill(digest, update)
-            entry = update
-        return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"])
-        )

@@ -169,29 +169,6 @@ def sync_redis() -> redis.Redis:
     return _sync_client
 
 
-def get(digest: str) -> TokenEntry | None:
-    if not _available():
-        return None
-    try:
-        raw = sync_redis().get(entry_key(digest))
-    except RedisError as error:
-        _trip(error)
-        return None
-    return decode(raw) if isinstance(raw, bytes | str) else None
-
-
-def fill(digest: str, entry: TokenEntry) -> None:
-    ttl = entry_ttl(entry, time.time())
-    if ttl <= 0 or not _available():
-        return
-    try:
-        sync_redis().eval(
-            _FILL_SCRIPT, 2, entry_key(digest), tombstone_key(digest), encode(entry), ttl
-        )
-    except RedisError as error:
-        _trip(error)
-
-
 def revoke(digests: list[str]) -> None:
     """Delete the entries of revoked tokens and tombstone them, in one round trip.
 

@@ -3,6 +3,8 @@
 OpenAPI decoration: ``apps.accounts.openapi``.
 """
 
+from functools import partial
+
 from asgiref.sync import sync_to_async
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -15,13 +17,13 @@ from apps.accounts.serializers import (
     EmailInput,
     LinkInput,
     LoginInput,
-    LoginOutput,
     MeUpdateInput,
     PasswordChangeInput,
     PasswordResetConfirmInput,
-    SessionOutput,
     SignupInput,
-    UserOutput,
+    detail_public,
+    login_public,
+    session_public,
     user_public,
 )
 from apps.core.errors import NotFound
@@ -53,7 +55,7 @@ class SignupView(PublicView):
         data = SignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.signup)(**data.validated_data)
-        return Response({"detail": openapi.SIGNUP_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+        return Response(detail_public(openapi.SIGNUP_ACCEPTED), status=status.HTTP_202_ACCEPTED)
 
 
 class LoginView(PublicView):
@@ -66,13 +68,7 @@ class LoginView(PublicView):
         user, issued = await sync_to_async(services.login)(
             request=request._request, **data.validated_data
         )
-        body = {
-            "token": issued.token,
-            "expiry": issued.session.expiry,
-            "session_id": issued.session.public_id,
-            "user": UserOutput(user).data,
-        }
-        return Response(LoginOutput(body).data)
+        return Response(login_public(token=issued.token, session=issued.session, user=user))
 
 
 class LogoutView(AsyncAPIView):
@@ -101,7 +97,7 @@ class MeView(AsyncAPIView):
         user = await sync_to_async(services.profile_update)(
             user=request_user(request), **data.validated_data
         )
-        return Response(UserOutput(user).data)
+        return Response(user_public(user))
 
 
 class SessionPagination(CursorPagination):
@@ -117,8 +113,7 @@ class SessionListView(AsyncAPIView):
         return await apaginated_response(
             self,
             selectors.session_list_for(user=request_user(request)),
-            SessionOutput,
-            context={"current_digest": _auth(request).digest},
+            partial(session_public, current_digest=_auth(request).digest),
         )
 
 
@@ -152,10 +147,7 @@ class PasswordResetView(PublicView):
         data = EmailInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.password_reset_request)(email=data.validated_data["email"])
-        return Response(
-            {"detail": openapi.RESET_LINK_ACCEPTED},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return Response(detail_public(openapi.RESET_LINK_ACCEPTED), status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(PublicView):
@@ -173,7 +165,7 @@ class EmailVerifyView(PublicView):
         data = LinkInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = await sync_to_async(services.email_verify)(**data.validated_data)
-        return Response(UserOutput(user).data)
+        return Response(user_public(user))
 
 
 class EmailVerificationRequestView(AsyncAPIView):
@@ -184,6 +176,5 @@ class EmailVerificationRequestView(AsyncAPIView):
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.email_verification_request)(user=request_user(request))
         return Response(
-            {"detail": openapi.VERIFICATION_ACCEPTED},
-            status=status.HTTP_202_ACCEPTED,
+            detail_public(openapi.VERIFICATION_ACCEPTED), status=status.HTTP_202_ACCEPTED
         )

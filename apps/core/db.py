@@ -11,6 +11,8 @@ import asyncio
 from typing import Any
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.psycopg_any import get_adapters_template
 from psycopg import AsyncConnection
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import TupleRow
@@ -42,6 +44,25 @@ def conninfo() -> str:
     return make_conninfo(**{key: value for key, value in params.items() if value is not None})
 
 
+def django_connection_kwargs() -> dict[str, Any]:
+    """What Django's PostgreSQL backend gives each of its connections, so that rows
+    load as its converters expect (``apps.core.aquery``): its adapters (``jsonb``
+    and ``inet`` as text, ``timestamptz`` in the connection's time zone) and UTF-8."""
+    django_connection = connections[DEFAULT_DB_ALIAS]
+    return {
+        "context": get_adapters_template(settings.USE_TZ, django_connection.timezone),
+        "client_encoding": "UTF8",
+    }
+
+
+async def configure_connection(connection: AsyncConnection[TupleRow]) -> None:
+    """Django's ``_configure_timezone``: the session time zone Django's connections use."""
+    django_connection = connections[DEFAULT_DB_ALIAS]
+    name = django_connection.timezone_name
+    if name and connection.info.parameter_status("TimeZone") != name:
+        await connection.execute(django_connection.ops.set_time_zone_sql(), [name])
+
+
 def _new_pool() -> AsyncConnectionPool[AsyncConnection[TupleRow]]:
     # Prepared statements do not survive a transaction-mode pooler.
     prepare_threshold = None if settings.DATABASE_BEHIND_POOLER else 5
@@ -50,7 +71,12 @@ def _new_pool() -> AsyncConnectionPool[AsyncConnection[TupleRow]]:
         min_size=settings.DATABASE_POOL_MIN_SIZE,
         max_size=settings.DATABASE_POOL_MAX_SIZE,
         timeout=settings.DATABASE_POOL_TIMEOUT,
-        kwargs={"autocommit": True, "prepare_threshold": prepare_threshold},
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": prepare_threshold,
+            **django_connection_kwargs(),
+        },
+        configure=configure_connection,
         open=False,
         name="async-hot-path",
     )

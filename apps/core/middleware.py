@@ -9,7 +9,7 @@ skips that path for API requests.
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, override
+from typing import override
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
@@ -68,24 +68,6 @@ class RequestIdMiddleware:
             response = await self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
-
-
-async def inline_acall(self: MiddlewareMixin, request: HttpRequest) -> HttpResponseBase:
-    """``MiddlewareMixin.__acall__`` without the thread hops.
-
-    Only for middleware whose hooks are pure computation (no I/O): they are
-    then safe to run on the event loop.
-    """
-    hooks: Any = self
-    response: HttpResponseBase | None = None
-    if hasattr(hooks, "process_request"):
-        response = hooks.process_request(request)
-    if response is None:
-        response = await self.get_response(request)  # type: ignore[misc]
-    if hasattr(hooks, "process_response"):
-        response = hooks.process_response(request, response)
-    assert response is not None
-    return response
 
 
 def admin_path(request: HttpRequest) -> bool:

@@ -19,10 +19,10 @@ from apps.documents.models import Document
 from apps.documents.serializers import (
     DocumentCreateInput,
     DocumentListQuery,
-    DocumentOutput,
     DocumentReplaceInput,
-    DocumentSummaryOutput,
     DocumentUpdateInput,
+    document_public,
+    document_summary_public,
 )
 from apps.workspaces.permissions import WorkspaceScopedView
 
@@ -52,7 +52,7 @@ class DocumentListView(WorkspaceScopedView):
         documents = selectors.document_list_for(workspace_id=workspace_id, **filters)
         paginator = RelevancePagination() if filters["q"] else DocumentPagination()
         return await apaginated_response(
-            self, documents, DocumentSummaryOutput, paginator=paginator
+            self, documents, document_summary_public, paginator=paginator
         )
 
     @openapi.documents_create
@@ -62,7 +62,7 @@ class DocumentListView(WorkspaceScopedView):
         document = await sync_to_async(services.document_create)(
             workspace_id=workspace_id, author=request_user(request), **data.validated_data
         )
-        response = Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+        response = Response(document_public(document), status=status.HTTP_201_CREATED)
         return _with_etag(response, document)
 
 
@@ -74,7 +74,7 @@ class DocumentDetailView(WorkspaceScopedView):
         )
         if none_match(request.headers.get("If-None-Match"), document):
             return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), document)
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     async def _update(
         self, request: Request, workspace_id: UUID, document_id: UUID, changes: dict[str, Any]
@@ -85,7 +85,7 @@ class DocumentDetailView(WorkspaceScopedView):
             expected_versions=versions_from_if_match(request.headers.get("If-Match")),
             changes=changes,
         )
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     @openapi.documents_replace
     async def put(self, request: Request, workspace_id: UUID, document_id: UUID) -> Response:

@@ -97,10 +97,6 @@ def job_cancel(*, job_id: UUID, owner: User) -> Job:
     return job
 
 
-async def ajob_cancel(*, job_id: UUID, owner: User) -> Job:
-    return await sync_to_async(job_cancel)(job_id=job_id, owner=owner)
-
-
 def job_outbox_relay(
     *, older_than: timedelta | None = None, resend_after: timedelta | None = None
 ) -> int:
