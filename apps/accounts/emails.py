@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from apps.jobs.services import dispatch
+from apps.jobs.api import dispatch
 
 SUBJECTS = {
     "verify_email": "Confirm your email address",

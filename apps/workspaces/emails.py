@@ -1,7 +1,7 @@
 """The invitation email, sent as a simple (native) ``email.send`` job."""
 
 from apps.accounts.emails import frontend_link
-from apps.jobs.services import dispatch
+from apps.jobs.api import dispatch
 from apps.workspaces.models import Invitation
 
 
