@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 
-from apps.accounts.emails import frontend_link, send_account_email
+from apps.accounts.emails import send_account_email
 from apps.accounts.models import AuthToken, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
@@ -27,6 +27,7 @@ from apps.accounts.tokens import (
     user_id_from,
 )
 from apps.core.http import client_ip, user_agent
+from apps.notifications.email import frontend_link
 
 
 class LoginLockedOut(exceptions.Throttled):

@@ -29,6 +29,7 @@ from apps.exports.storage import (
     staging_name,
 )
 from apps.jobs.api import dispatch
+from apps.notifications.email import frontend_link, send_email
 
 BUILD_JOB = "exports.build"
 DOWNLOAD_SALT = "exports.download"
@@ -190,7 +191,7 @@ EMAIL_BODY = (
 
 @transaction.atomic
 def export_notify(*, export_id: str) -> dict[str, Any]:
-    """Email the requester, once (through the ``email.send`` job)."""
+    """Email the requester, once (``send_email``, in this transaction)."""
     export = Export.objects.select_for_update().get(pk=export_id)
     requester = (
         User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
@@ -198,19 +199,16 @@ def export_notify(*, export_id: str) -> dict[str, Any]:
     if export.notified_at is not None or requester is None:
         return {"notified": False}
     workspace = export.workspace.name
-    link = f"{settings.FRONTEND_URL}/workspaces/{export.workspace_id}/exports/{export.pk}"
-    dispatch(
-        "email.send",
-        kwargs={
-            "to": [requester.email],
-            "subject": EMAIL_SUBJECT.format(workspace=workspace),
-            "body": EMAIL_BODY.format(
-                workspace=workspace,
-                count=export.document_count,
-                expires=export.expires_at.isoformat() if export.expires_at else "",
-                link=link,
-            ),
-        },
+    link = frontend_link(f"/workspaces/{export.workspace_id}/exports/{export.pk}")
+    send_email(
+        to=requester.email,
+        subject=EMAIL_SUBJECT.format(workspace=workspace),
+        body=EMAIL_BODY.format(
+            workspace=workspace,
+            count=export.document_count,
+            expires=export.expires_at.isoformat() if export.expires_at else "",
+            link=link,
+        ),
     )
     export.notified_at = timezone.now()
     export.save(update_fields=["notified_at"])

@@ -1,21 +1,8 @@
-"""Jobs the jobs app itself declares: its periodic maintenance (and, for now, email)."""
-
-from typing import Any
+"""Jobs the jobs app itself declares: its periodic maintenance."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 
-from apps.jobs.registry import JobContext, job, periodic
-
-
-@job("email.send")
-def send_email(context: JobContext, *, to: list[str], subject: str, body: str) -> dict[str, Any]:
-    """Send one plain-text email through Django's email backend (a native job).
-
-    Not retried by design (a simple job); the Job row records a failure.
-    """
-    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
-    return {"sent": sent}
+from apps.jobs.registry import periodic
 
 
 @periodic("jobs.relay_outbox", every=settings.JOBS_RELAY_INTERVAL)
