@@ -40,6 +40,9 @@ class Job(models.Model):
     queue = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     kwargs = models.JSONField(default=dict)
+    request_id = models.CharField(
+        max_length=128, blank=True, help_text="X-Request-ID of the request that dispatched it."
+    )
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=1)
     # For chains: [{"name", "status", "attempts", "error"}], and the index of the

@@ -23,6 +23,7 @@ from uuid import UUID
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.context import request_id_var
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.registry import JobContext, JobPolicy, UnknownJob, get_spec
 
@@ -58,7 +59,7 @@ def job_context(job: Job, step: int | None, policy: JobPolicy) -> JobContext:
         attempt=attempt,
         is_final=final,
         retry_in=None if final else backoff_seconds(policy, attempt=attempt),
-        request_id=None,
+        request_id=job.request_id or None,
     )
 
 
@@ -176,23 +177,32 @@ def execute(*, job_id: str | UUID, step: int | None) -> Result:
         job = _start(job_uuid, step)
         if job is None:
             return Result(Outcome.SKIPPED)
-        spec = get_spec(job.name)
-        function = spec.steps[step or 0].function
-        context = job_context(job, step, spec.policy)
+        # Every log line the job writes carries the dispatching request's id.
+        token = request_id_var.set(job.request_id or None)
         try:
-            value = function(context, **job.kwargs)
-        except Exception as exc:  # the job's own failure: recorded, then retried or final
-            logger.warning(
-                "job attempt failed",
-                extra={"job": str(job_uuid), "attempt": context.attempt, "final": context.is_final},
-                exc_info=True,
-            )
-            _fail(job_uuid, step, exc, final=context.is_final)
-            if context.retry_in is None:
-                return Result(Outcome.FAILED)
-            return Result(Outcome.RETRY, context.retry_in)
-        _succeed(job_uuid, step, value)
-        return Result(Outcome.SUCCEEDED)
+            return _run_body(job, step)
+        finally:
+            request_id_var.reset(token)
+
+
+def _run_body(job: Job, step: int | None) -> Result:
+    spec = get_spec(job.name)
+    function = spec.steps[step or 0].function
+    context = job_context(job, step, spec.policy)
+    try:
+        value = function(context, **job.kwargs)
+    except Exception as exc:  # the job's own failure: recorded, then retried or final
+        logger.warning(
+            "job attempt failed",
+            extra={"job": str(job.pk), "attempt": context.attempt, "final": context.is_final},
+            exc_info=True,
+        )
+        _fail(job.pk, step, exc, final=context.is_final)
+        if context.retry_in is None:
+            return Result(Outcome.FAILED)
+        return Result(Outcome.RETRY, context.retry_in)
+    _succeed(job.pk, step, value)
+    return Result(Outcome.SUCCEEDED)
 
 
 def record_failure(*, job_id: str | UUID, step: int | None, exc: BaseException) -> None:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict
 from apps.jobs.backends import mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
@@ -46,6 +47,8 @@ def dispatch(
       in ``transaction.on_commit``. If the broker is down the job stays
       ``queued`` and the outbox relay sends it later.
     - ``kwargs`` must be JSON-serializable (a ``TypeError`` otherwise).
+    - The current request's id (if any) is stored on the job; the runner
+      sets it as the logging context while the job runs.
     """
     spec = get_spec(name)
     arguments = kwargs or {}
@@ -58,6 +61,7 @@ def dispatch(
             backend=backend.value,
             queue=spec.policy.queue,
             kwargs=arguments,
+            request_id=request_id_var.get() or "",
             max_attempts=spec.policy.max_retries + 1,
             steps=[
                 {"name": step, "status": JobStatus.QUEUED.value, "attempts": 0, "error": None}

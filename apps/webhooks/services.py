@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import User
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict
 from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
@@ -186,6 +187,7 @@ def webhook_event_fan_out(
                 event_id=UUID(envelope["id"]),
                 event=event,
                 payload=dict(envelope),
+                request_id=request_id_var.get() or "",
             )
             _dispatch_delivery(delivery)
             deliveries.append(delivery)
@@ -206,6 +208,7 @@ def delivery_redeliver(*, delivery_id: UUID) -> Delivery:
         event=original.event,
         payload=original.payload,
         redelivery_of=original,
+        request_id=request_id_var.get() or "",
     )
     _dispatch_delivery(delivery)
     return delivery
