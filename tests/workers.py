@@ -70,10 +70,12 @@ def celery_command(*, queues: list[str], hostname: str, pool: str = "prefork") -
     ]  # fmt: skip
 
 
-def db_worker_command() -> list[str]:
+def db_worker_command(*, queue: str = "default") -> list[str]:
+    """The session's db_worker takes the default queue; tests that kill or
+    starve a db_worker start their own on the long queue."""
     return [
         sys.executable, "manage.py", "db_worker",
-        "--queue-name", "*", "--interval", "0.1", "--no-startup-delay",
+        "--queue-name", queue, "--interval", "0.1", "--no-startup-delay",
     ]  # fmt: skip
 
 

@@ -55,6 +55,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the runner every JOBS_HEARTBEAT_INTERVAL while the body runs.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How often the job was found lost with its worker and put back in its queue.
+    recoveries = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

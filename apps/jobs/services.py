@@ -21,7 +21,7 @@ from rest_framework.exceptions import NotFound
 
 from apps.core.context import request_id_var
 from apps.core.errors import Conflict
-from apps.jobs.backends import mark_enqueued, send, send_to_celery
+from apps.jobs.backends import broker_queue_is_empty, mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.registry import Backend, get_spec
 from apps.jobs.runner import run_failure_hook
@@ -115,9 +115,11 @@ def job_outbox_relay(
     *, older_than: timedelta | None = None, resend_after: timedelta | None = None
 ) -> int:
     """Send queued Celery jobs that never reached the broker (older than
-    ``JOBS_RELAY_AFTER``), and send again those sent long ago
-    (``JOBS_RELAY_RESEND_AFTER``) that no worker ever started, in case the
-    broker lost the message. Returns how many were sent.
+    ``JOBS_RELAY_AFTER``), and send again those sent more than
+    ``JOBS_RELAY_RESEND_AFTER`` ago that no worker started while their broker
+    queue is empty (so the message was lost: a broker that restarted empty;
+    a job merely waiting behind others in its queue is not sent twice).
+    Returns how many were sent.
 
     Safe to run anywhere, any number of times: a job sent twice runs once
     (see apps.jobs.runner).
@@ -134,7 +136,13 @@ def job_outbox_relay(
         .order_by("created_at")[: settings.JOBS_RELAY_BATCH]
     )
     sent = 0
+    empty_queues: dict[str, bool] = {}
     for job in pending:
+        if job.enqueued_at is not None:  # sent once already: only if it was lost
+            if job.queue not in empty_queues:
+                empty_queues[job.queue] = broker_queue_is_empty(job.queue)
+            if not empty_queues[job.queue]:
+                continue
         if not send_to_celery(job):
             break  # the broker is still down: try again next time
         Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(enqueued_at=timezone.now())

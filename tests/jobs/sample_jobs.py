@@ -116,6 +116,14 @@ def overrun_hard(context: JobContext) -> None:
             continue
 
 
+@job("test.native_gated", policy=JobPolicy(queue="long"))
+def native_gated(context: JobContext, *, token: str) -> dict[str, int]:
+    """``test.gated`` as a native job (on the long queue, which only the
+    db_workers a test starts itself consume)."""
+    result: dict[str, int] = gated(context, token=token)
+    return result
+
+
 @job("test.gated", policy=fast(max_retries=1, queue="long"))
 def gated(context: JobContext, *, token: str) -> dict[str, int]:
     """Say it started, then wait (bounded) until the test opens the gate."""
