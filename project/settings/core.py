@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
     "apps.documents",
