@@ -2,12 +2,16 @@
 
 from apps.core.env import env_bool, env_int, env_str
 from project.settings.core import BASE_DIR
+from project.settings.devstack import DEV_STACK
 
 # Base of the links in emails (verification, password reset, invitations).
 FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
-_mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_mail_backend = env_str(
+    "EMAIL_BACKEND",
+    DEV_STACK.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+)
 _mail_options: dict[str, object] = {}
 if _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = {
@@ -19,5 +23,9 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 elif _mail_backend.endswith("filebased.EmailBackend"):
-    _mail_options = {"file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))}
+    _mail_options = {
+        "file_path": env_str(
+            "EMAIL_FILE_PATH", DEV_STACK.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
+        )
+    }
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
