@@ -58,6 +58,19 @@ def check_not_borrowed_from_dev(app_configs: Any, **kwargs: Any) -> list[CheckMe
 
 
 @register(Tags.security, deploy=True)
+def check_dev_mailbox_off(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.DEV_MAILBOX:
+        return []
+    return [
+        Error(
+            "DEV_MAILBOX is on: /dev/mailbox/ shows every email sent, reset links included.",
+            hint="Unset DEV_MAILBOX outside `uv run dev`.",
+            id="core.E003",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_benchmark_endpoints_off(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     if not settings.BENCHMARK_ENDPOINTS:
         return []

@@ -23,10 +23,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 from apps.core.devstate import AlreadyRunning
+from apps.core.mailbox import Watcher, render
 from apps.core.stack import (
     PROJECT_ROOT,
     Stack,
@@ -80,8 +82,11 @@ def dev_environment(base: dict[str, str], data_dir: Path) -> dict[str, str]:
     # development secret is made once and kept in the data directory.
     env.setdefault("SECRET_KEY", _dev_secret_key(data_dir))
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    # Emails sent by jobs are printed by the db-worker instead of needing an SMTP server.
-    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # Emails are kept as .eml files, printed here as they arrive and listed
+    # at /dev/mailbox/: no SMTP server needed.
+    env.setdefault("EMAIL_BACKEND", "apps.core.mailbox.EmailBackend")
+    env.setdefault("EMAIL_FILE_PATH", str(data_dir / "mail"))
+    env.setdefault("DEV_MAILBOX", "true")
     return env
 
 
@@ -95,6 +100,27 @@ def child_commands(host: str, port: int, data_dir: Path) -> dict[str, list[str]]
         # Native jobs (django.tasks, database backend): no broker involved.
         "db-worker": db_worker_command(),
     }
+
+
+def mail_printer(env: dict[str, str], base: str) -> Callable[[], None]:
+    """Print each email saved by ``apps.core.mailbox.EmailBackend`` once, readable."""
+    if env.get("EMAIL_BACKEND") != "apps.core.mailbox.EmailBackend":
+        return lambda: None
+    watcher = Watcher(Path(env["EMAIL_FILE_PATH"]))
+    hyperlinks = sys.stdout.isatty() and not env.get("NO_COLOR")
+    page = f"{base}/dev/mailbox/" if env.get("DEV_MAILBOX") == "true" else None
+
+    def print_new() -> None:
+        for path in watcher.new():
+            try:
+                text = render(path, hyperlinks=hyperlinks)
+            except (OSError, ValueError) as exc:
+                text = f"(unreadable: {exc})"
+            rule = "-" * 72
+            where = f"{path}" + (f"  {page}{path.name}" if page else "")
+            say(f"dev: email {rule}\n{text}\ndev: saved as {where}\n{rule}")
+
+    return print_new
 
 
 def _answers(url: str) -> bool:
@@ -111,6 +137,7 @@ def _banner(base: str) -> str:
         f"dev: Swagger  {base}/api/v1/schema/swagger/\n"
         f"dev: Redoc    {base}/api/v1/schema/redoc/\n"
         f"dev: health   {base}/healthz  {base}/readyz\n"
+        f"dev: email    {base}/dev/mailbox/ (and printed here)\n"
         f"dev: pid {os.getpid()}; Ctrl-C stops everything\n"
     )
 
@@ -154,11 +181,13 @@ def main(argv: list[str] | None = None) -> int:
                 stack.start(name, command, restart=True)
         base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"  # noqa: S104
         ready = False
+        mail = mail_printer(env, base)
         while not stopping:
             stack.supervise()
             if not ready and _answers(f"{base}/readyz"):
                 ready = True
                 say(_banner(base))
+            mail()
             time.sleep(SUPERVISE_INTERVAL)
         return 0
     except subprocess.CalledProcessError as exc:

@@ -9,14 +9,17 @@ and last, the terminal going away (SIGHUP).
 
 import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import psutil
@@ -26,6 +29,8 @@ from apps.core.embedded import free_port
 from apps.core.stack import PROJECT_ROOT
 
 DATA_DIR = PROJECT_ROOT / ".data" / "test-dev"
+# An OSC 8 hyperlink: ESC ] 8 ;; URL ESC \ TEXT ESC ] 8 ;; ESC \ (its TEXT is the URL here).
+OSC8 = re.compile(r"\x1b\]8;;[^\x1b]*\x1b\\([^\x1b]*)\x1b\]8;;\x1b\\")
 STARTUP_TIMEOUT = 240.0  # first run: initdb and every migration, on a busy machine
 # What the pytest session exports for its own servers; a new terminal has none of it.
 SESSION_VARIABLES = {
@@ -152,7 +157,7 @@ def dev() -> Iterator[DevRun]:
 
 
 def test_a_second_terminal_finds_the_running_dev(dev: DevRun) -> None:
-    email = "admin@example.com"
+    email = f"admin-{uuid.uuid4().hex[:8]}@example.com"  # the data directory outlives a run
     created = subprocess.run(
         [sys.executable, "manage.py", "createsuperuser", "--noinput"],
         cwd=PROJECT_ROOT,
@@ -196,6 +201,37 @@ def test_a_child_that_dies_is_restarted_and_logged(dev: DevRun) -> None:
     assert f"db-worker restarted (pid {dev.children()['db-worker']})" in output
     # Nothing else was stopped.
     assert httpx.get(f"{dev.base_url}/readyz", timeout=10).status_code == 200
+
+
+def test_a_verification_link_copied_from_the_terminal_works(dev: DevRun) -> None:
+    email = f"dev-{uuid.uuid4().hex[:8]}@example.com"
+    before = len(dev.output())
+    signup = httpx.post(
+        f"{dev.base_url}/api/v1/auth/signup",
+        json={"email": email, "password": "a long dev password 42"},
+        timeout=30,
+    )
+    assert signup.status_code == 202, signup.text
+
+    def printed() -> list[str]:
+        text = dev.output()[before:]
+        if f"To: {email}" not in text:
+            return []
+        return [line for line in text.splitlines() if "/verify-email?" in line]
+
+    wait_until(printed, timeout=60, what="dev to print the verification email")
+    # What a developer copies: the line with the link, as the terminal shows it
+    # (an OSC 8 hyperlink's text is the URL itself).
+    line = OSC8.sub(r"\1", printed()[0]).strip()
+    query = parse_qs(urlsplit(line).query)
+    verified = httpx.post(
+        f"{dev.base_url}/api/v1/auth/email/verify",
+        json={"uid": query["uid"][0], "token": query["token"][0]},
+        timeout=30,
+    )
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["email_verified"] is True
+    assert "=3D" not in dev.output()[before:]
 
 
 def test_closing_the_terminal_stops_everything(dev: DevRun) -> None:
