@@ -58,6 +58,8 @@ class Email:
     body: str
 
 
+# Jobs that send an email, or decide whether to and then queue one.
+EMAIL_JOBS = ("email.send", "accounts.password_reset")
 MESSAGE_END = b"\n" + b"-" * 79 + b"\n"
 
 
@@ -90,10 +92,10 @@ class Outbox:
         return found
 
     async def drain(self) -> None:
-        """Wait until no email job is left unfinished."""
+        """Wait until no job that sends (or decides to send) an email is left unfinished."""
         from apps.jobs.models import TERMINAL_STATUSES, Job
 
-        pending = Job.objects.filter(name="email.send").exclude(status__in=TERMINAL_STATUSES)
+        pending = Job.objects.filter(name__in=EMAIL_JOBS).exclude(status__in=TERMINAL_STATUSES)
         deadline = time.monotonic() + 30.0
         while time.monotonic() < deadline:
             if not await pending.aexists():

@@ -1,7 +1,10 @@
-"""Periodic maintenance of the accounts app (run by Celery beat, see JOBS_PERIODIC)."""
+"""Jobs of the accounts app: the password reset email, and periodic maintenance
+(run by Celery beat, see JOBS_PERIODIC)."""
 
 from django.conf import settings
 from django.utils import timezone
+
+from apps.jobs.registry import job
 
 
 def purge_expired_tokens() -> None:
@@ -20,3 +23,15 @@ def axes_cleanup() -> None:
         attempt_time__lt=timezone.now() - settings.AXES_COOLOFF_TIME
     ).delete()
     AxesProxyHandler.reset_logs(age_days=settings.AXES_ACCESS_LOG_RETENTION_DAYS)
+
+
+@job("accounts.password_reset")
+def password_reset(*, email: str) -> None:
+    """Send a reset link if ``email`` has an active account (see ``password_reset_send``).
+
+    A simple (native) job, not retried: a user who got nothing asks again.
+    Returns nothing, so the Job row never records whether the address has an account.
+    """
+    from apps.accounts.services import password_reset_send
+
+    password_reset_send(email=email)
