@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_user(*, email: str | None = None, password: str = PASSWORD, **extra: Any) -> User:
+def make_user(*, email: str | None = None, password: str | None = PASSWORD, **extra: Any) -> User:
     email = email or f"user{next(_numbers)}@example.com"
     return User.objects.create_user(email=email, password=password, **extra)
 
@@ -42,6 +42,23 @@ async def login(
     assert response.status_code == 200, response.content
     token: str = response.json()["token"]
     return token
+
+
+def make_token(user: User) -> str:
+    """A session token for ``user`` without a login (no password hash: fast)."""
+    from apps.accounts.services import token_issue
+
+    return token_issue(user=user, client_name="tests", user_agent="", ip_address=None).token
+
+
+amake_token = sync_to_async(make_token)
+
+
+async def amake_quick_user(**fields: Any) -> tuple[User, dict[str, str]]:
+    """A user without a usable password (nothing to hash) and its auth headers."""
+    fields.setdefault("password", None)
+    user = await amake_user(**fields)
+    return user, auth_headers(await amake_token(user))
 
 
 def link_params(email_body: object) -> dict[str, str]:
