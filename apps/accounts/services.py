@@ -165,8 +165,8 @@ def password_change(
         )
     _validate_new_password(new_password, account)
     account.set_password(new_password)
-    account.save(update_fields=["password"])
-    AuthToken.objects.filter(user=account).exclude(digest=current_digest).delete()
+    account.keep_session_digest = current_digest
+    account.save(update_fields=["password"])  # revokes the other sessions (signals)
 
 
 RESET_LINK_JOB = "accounts.password_reset"
@@ -214,8 +214,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
         raise InvalidLink()
     _validate_new_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
-    AuthToken.objects.filter(user=user).delete()
+    user.save(update_fields=["password"])  # revokes every session (signals)
 
 
 @transaction.atomic
