@@ -3,8 +3,9 @@
 from urllib.parse import urlsplit
 
 from corsheaders.defaults import default_headers
+from django.utils.csp import CSP
 
-from apps.core.env import env_bool, env_int, env_list
+from apps.core.env import env_bool, env_int, env_list, env_str
 from project.settings.core import DEBUG
 from project.settings.email import FRONTEND_URL
 
@@ -50,6 +51,53 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # How many reverse proxies in front of the app append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Content Security Policy (Django's own, apps.core.middleware) --------------
+# API responses are data, never a document: nothing may load, nothing may frame.
+_API_POLICY: dict[str, list[str]] = {
+    "default-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+# HTML pages (Swagger UI, Redoc, the admin): this server's own files, inline
+# code only with the per-response nonce, nothing from anywhere else. Redoc
+# runs its search index in a worker it builds from a blob: URL; Swagger UI's
+# and Redoc's stylesheets embed data: images. Redoc's bundle inserts one
+# stylesheet (perfect-scrollbar's) as it loads, before it knows the nonce:
+# allowed by its hash (and the empty element it starts as). The browser suite
+# fails on any violation, so a new Redoc that changes it is caught.
+_REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # an empty <style>
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar's .ps rules
+]
+_PAGE_POLICY: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, *_REDOC_STYLE_HASHES],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+_CSP_REPORT_URI = env_str("CSP_REPORT_URI")
+if _CSP_REPORT_URI:
+    for _policy in (_API_POLICY, _PAGE_POLICY):
+        _policy["report-uri"] = [_CSP_REPORT_URI]
+# For a rollout: CSP_REPORT_ONLY=true sends both policies as
+# Content-Security-Policy-Report-Only (browsers report, block nothing).
+if env_bool("CSP_REPORT_ONLY", False):
+    SECURE_CSP: dict[str, list[str]] = {}
+    SECURE_CSP_REPORT_ONLY = _API_POLICY
+    CSP_PAGES: dict[str, list[str]] = {}
+    CSP_PAGES_REPORT_ONLY = _PAGE_POLICY
+else:
+    SECURE_CSP = _API_POLICY
+    SECURE_CSP_REPORT_ONLY = {}
+    CSP_PAGES = _PAGE_POLICY
+    CSP_PAGES_REPORT_ONLY = {}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
