@@ -303,11 +303,9 @@ def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) 
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            signing.DELIVERY_HEADER: str(delivery.pk),
             signing.EVENT_HEADER: delivery.event,
-            signing.TIMESTAMP_HEADER: str(timestamp),
-            signing.SIGNATURE_HEADER: signing.sign(
-                secret=endpoint.secret, timestamp=timestamp, body=body
+            **signing.signed_headers(
+                secret=endpoint.secret, message_id=str(delivery.pk), timestamp=timestamp, body=body
             ),
         }
         outcome = transport.post(
