@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     # development secret is made once and kept under .data/.
     env.setdefault("SECRET_KEY", _dev_secret_key())
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    env.setdefault("LOG_FORMAT", "plain")  # one readable line per record, coloured
     # Emails sent by jobs are printed by the db-worker instead of needing an SMTP server.
     env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
