@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(50)
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     env["BENCHMARK_ENDPOINTS"] = "1"
-    env["LOG_LEVEL"] = "WARNING"
+    # No access log (INFO) unless asked for: LOG_LEVEL=INFO measures with it.
+    env.setdefault("LOG_LEVEL", "WARNING")
     # Every locust user comes from 127.0.0.1: the per-IP login throttle would
     # refuse the burst after a minute's worth; axes' per-account lockout is
     # what the login burst watches.

@@ -82,6 +82,7 @@ def dev_environment(base: dict[str, str], data_dir: Path) -> dict[str, str]:
     # development secret is made once and kept in the data directory.
     env.setdefault("SECRET_KEY", _dev_secret_key(data_dir))
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    env.setdefault("LOG_FORMAT", "plain")  # one readable line per record, coloured
     # Emails are kept as .eml files, printed here as they arrive and listed
     # at /dev/mailbox/: no SMTP server needed.
     env.setdefault("EMAIL_BACKEND", "apps.core.mailbox.EmailBackend")
