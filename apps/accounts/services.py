@@ -15,8 +15,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework import exceptions
-from rest_framework.fields import get_error_detail
 
 from apps.accounts.emails import frontend_link, send_account_email
 from apps.accounts.models import AuthToken, User, normalize_email
@@ -26,22 +24,21 @@ from apps.accounts.tokens import (
     uid_for,
     user_id_from,
 )
+from apps.core.errors import InvalidInput, TooManyRequests, Unauthenticated
 from apps.core.http import client_ip, user_agent
 
 
-class LoginLockedOut(exceptions.Throttled):
+class LoginLockedOut(TooManyRequests):
     default_detail = "Too many failed login attempts. Try again later."
 
 
-class InvalidCredentials(exceptions.APIException):
-    # Not an AuthenticationFailed: DRF turns those into 403 on views without
-    # authenticators, and the login view has none.
-    status_code = 401
+class InvalidCredentials(Unauthenticated):
+    # Mapped to a plain 401 APIException, not an AuthenticationFailed: DRF turns
+    # those into 403 on views without authenticators, and the login view has none.
     default_detail = "Unable to log in with the provided credentials."
-    default_code = "authentication_failed"
 
 
-class InvalidLink(exceptions.ValidationError):
+class InvalidLink(InvalidInput):
     def __init__(self) -> None:
         super().__init__({"token": ["This link is invalid or has expired."]}, code="invalid")
 
@@ -56,7 +53,8 @@ def _validate_new_password(password: str, user: User) -> None:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as error:
-        raise exceptions.ValidationError({"new_password": get_error_detail(error)}) from error
+        # Each validator's own code survives (the exception handler keeps them).
+        raise DjangoValidationError({"new_password": error.error_list}) from error
 
 
 def _send_verification(user: User) -> None:
@@ -122,11 +120,11 @@ def login(
     credentials = {"email": email}
     retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
     if not AxesProxyHandler.is_allowed(request, credentials):
-        raise LoginLockedOut(wait=retry_after)
+        raise LoginLockedOut(retry_after=retry_after)
     user = authenticate(request=request, email=email, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise LoginLockedOut(wait=retry_after)
+            raise LoginLockedOut(retry_after=retry_after)
         raise InvalidCredentials()
     assert isinstance(user, User)
     issued = token_issue(
@@ -160,7 +158,7 @@ def password_change(
     """Change the password and revoke every other session of the user."""
     account = User.objects.select_for_update().get(pk=user.pk)
     if not account.check_password(current_password):
-        raise exceptions.ValidationError(
+        raise InvalidInput(
             {"current_password": ["The current password is not correct."]}, code="invalid"
         )
     _validate_new_password(new_password, account)

@@ -3,9 +3,9 @@
 from uuid import UUID
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
 from apps.accounts.models import User
+from apps.core.errors import NotFound
 from apps.jobs.models import Job
 
 

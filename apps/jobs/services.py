@@ -16,10 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from apps.accounts.models import User
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, NotFound
 from apps.jobs.backends import mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.registry import Backend, get_spec

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import User
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, InvalidInput
 from apps.jobs.models import Job
 from apps.jobs.registry import get_spec
 from apps.jobs.runner import backoff_seconds
@@ -55,7 +54,7 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
-        raise ValidationError({"url": [str(exc)]}) from exc
+        raise InvalidInput({"url": [str(exc)]}) from exc
 
 
 @transaction.atomic

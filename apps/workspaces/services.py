@@ -13,10 +13,9 @@ from uuid import UUID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from apps.accounts.models import User, normalize_email
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from apps.workspaces.access import require_role
 from apps.workspaces.emails import send_invitation_email
 from apps.workspaces.events import MEMBER_JOINED, publish
@@ -195,8 +194,8 @@ def invitation_revoke(*, actor: Membership, invitation_id: UUID) -> None:
         raise NotFound()
 
 
-def _invalid_token() -> ValidationError:
-    return ValidationError(
+def _invalid_token() -> InvalidInput:
+    return InvalidInput(
         {"token": ["This invitation is invalid, was already used or has expired."]},
         code="invalid",
     )
