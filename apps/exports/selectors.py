@@ -3,9 +3,9 @@
 from uuid import UUID
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
 from apps.accounts.models import User
+from apps.core.errors import NotFound
 from apps.exports.models import Export, ExportStatus
 from apps.workspaces.access import aget_membership
 

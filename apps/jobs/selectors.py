@@ -4,8 +4,8 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
+from apps.core.errors import NotFound
 from apps.jobs.models import Job
 
 

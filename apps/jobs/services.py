@@ -17,10 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from apps.core.context import request_id_var
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, NotFound
 from apps.jobs.backends import broker_queue_is_empty, mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.registry import Backend, get_spec

@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from apps.accounts.models import User
 from apps.core.context import request_id_var
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, InvalidInput
 from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
 from apps.webhooks.models import (
@@ -52,7 +51,7 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
-        raise ValidationError({"url": [str(exc)]}) from exc
+        raise InvalidInput({"url": [str(exc)]}) from exc
 
 
 @transaction.atomic
@@ -307,11 +306,9 @@ def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) 
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            signing.DELIVERY_HEADER: str(delivery.pk),
             signing.EVENT_HEADER: delivery.event,
-            signing.TIMESTAMP_HEADER: str(timestamp),
-            signing.SIGNATURE_HEADER: signing.sign(
-                secret=endpoint.secret, timestamp=timestamp, body=body
+            **signing.signed_headers(
+                secret=endpoint.secret, message_id=str(delivery.pk), timestamp=timestamp, body=body
             ),
         }
         outcome = transport.post(

@@ -60,7 +60,3 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Celery beat's schedule is built from the periodic jobs declared in the
 # registry (apps.jobs.api.periodic) in project/celery.py.
-
-# Celery keeps the logging Django configured (JSON lines with the request id)
-# instead of replacing the root logger's handlers with its own text format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
