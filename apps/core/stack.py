@@ -56,6 +56,13 @@ SHARED_VARIABLES = (
 
 # --- commands ------------------------------------------------------------------
 
+# uvicorn's options for every server we start, and in the documented production
+# command (README.md, docs/operations.md; tests/core/test_client_ip.py checks).
+SERVER_OPTIONS: tuple[tuple[str, ...], ...] = (
+    # Who the client is, is decided by apps.core.http.client_ip alone.
+    ("--no-proxy-headers",),
+)
+
 
 def manage_command(*args: str) -> list[str]:
     return [sys.executable, str(PROJECT_ROOT / "manage.py"), *args]
@@ -76,6 +83,7 @@ def uvicorn_command(
     command = [
         sys.executable, "-m", "uvicorn", app,
         "--host", host, "--port", str(port), "--lifespan", "on",
+        *(part for option in SERVER_OPTIONS for part in option),
     ]  # fmt: skip
     if workers is not None:
         command += ["--workers", str(workers)]

@@ -1,13 +1,27 @@
 """Transport and browser security: CORS, HTTPS, HSTS, cookies, the client's IP."""
 
-from apps.core.env import env_bool, env_int, env_list
+import ipaddress
+
+from apps.core.env import ConfigurationError, env_bool, env_int, env_list
 from project.settings.core import DEBUG
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# How many reverse proxies in front of the app append to X-Forwarded-For.
+# How many reverse proxies in front of the app append to X-Forwarded-For, and
+# which peers may be one (IPs or networks, "*" for any): the header counts
+# only from those. apps.core.http.client_ip decides; uvicorn runs with
+# --no-proxy-headers so it never rewrites the client address itself.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+for _entry in FORWARDED_ALLOW_IPS:
+    if _entry != "*":
+        try:
+            ipaddress.ip_network(_entry, strict=False)
+        except ValueError as _exc:
+            raise ConfigurationError(
+                f"FORWARDED_ALLOW_IPS must list IP addresses, networks or *, got {_entry!r}"
+            ) from _exc
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
