@@ -58,9 +58,19 @@ SHARED_VARIABLES = (
 
 # uvicorn's options for every server we start, and in the documented production
 # command (README.md, docs/operations.md; tests/core/test_client_ip.py checks).
+# docs/operations.md says why each, and what the proxy in front must cover.
 SERVER_OPTIONS: tuple[tuple[str, ...], ...] = (
     # Who the client is, is decided by apps.core.http.client_ip alone.
     ("--no-proxy-headers",),
+    # Idle keep-alive connections close after 75 s: longer than the idle
+    # timeout of the proxies in front (nginx upstream, AWS ALB: 60 s), so it is
+    # the proxy that closes one, never uvicorn under a request in flight.
+    ("--timeout-keep-alive", "75"),
+    # Per process: beyond 1000 connections or requests at once, new requests
+    # get an immediate 503 instead of a queue that grows until memory runs out.
+    ("--limit-concurrency", "1000"),
+    # SIGTERM drains in-flight requests for at most 25 s (Kubernetes kills at 30).
+    ("--timeout-graceful-shutdown", "25"),
 )
 
 

@@ -16,6 +16,7 @@ import pytest
 from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
+from apps.core.devserver import child_commands
 from apps.core.embedded import free_port
 from apps.core.http import client_ip
 from apps.core.stack import PROJECT_ROOT, SERVER_OPTIONS, uvicorn_command
@@ -44,15 +45,17 @@ def runnable(command: list[str], port: int) -> list[str]:
     return argv
 
 
-def test_the_documents_give_one_production_command_with_the_stacks_flags() -> None:
+def test_the_documents_give_one_production_command_with_the_stacks_options() -> None:
     readme = documented_command(PROJECT_ROOT / "README.md")
     operations = documented_command(PROJECT_ROOT / "docs" / "operations.md")
     assert readme == operations
     # What dev, the tests and the runners start carries the same server flags.
     started = uvicorn_command(port=8000)
+    dev = child_commands("127.0.0.1", 8000, PROJECT_ROOT / ".data")["api"]
     for option in SERVER_OPTIONS:
         assert contains(readme, option), option
         assert contains(started, option), option
+        assert contains(dev, option), option
 
 
 def contains(argv: list[str], option: tuple[str, ...]) -> bool:
