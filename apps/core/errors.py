@@ -1,12 +1,17 @@
-"""The one error shape, for DRF and for Django itself.
+"""The one error shape, for DRF and for Django itself, and the domain errors.
 
 Every error body is ``{"type": ..., "errors": [{"code", "detail", "attr"}],
 "request_id": ...}`` (drf-standardized-errors' shape plus the request id).
-Domain code raises the exceptions below; nothing builds an error response by
-hand.
+
+Services and selectors raise the domain errors below (``NotFound``,
+``PermissionDenied``, ``Conflict``, ...). They do not depend on DRF: the same
+code runs in job workers, where an HTTP exception means nothing. The
+exception handler maps each to the standard shape at one boundary; nothing
+builds an error response by hand.
 """
 
-from typing import Any, override
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, override
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -16,10 +21,117 @@ from django.http.request import split_domain_port
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.serializers import as_serializer_error
 
 from apps.core.context import request_id_var
+
+
+class DomainError(Exception):
+    """An error the caller can act on, independent of any web framework.
+
+    ``status_code`` is what the API answers; ``code`` is the machine-readable
+    error code and ``detail`` the message (the class defaults unless given).
+    """
+
+    status_code: ClassVar[int] = 400
+    default_code: ClassVar[str] = "invalid"
+    default_detail: ClassVar[str] = "Invalid input."
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None) -> None:
+        self.detail = detail if detail is not None else self.default_detail
+        self.code = code if code is not None else self.default_code
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    """404: it does not exist, or the caller may not know that it does."""
+
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "Not found."
+
+
+class PermissionDenied(DomainError):
+    """403: the caller is known and may see it, but not do this."""
+
+    status_code = 403
+    default_code = "permission_denied"
+    default_detail = "You do not have permission to perform this action."
+
+
+class Unauthenticated(DomainError):
+    """401: the credentials were not accepted."""
+
+    status_code = 401
+    default_code = "authentication_failed"
+    default_detail = "Incorrect authentication credentials."
+
+
+class Conflict(DomainError):
+    """409: not possible in the resource's current state."""
+
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "The request conflicts with the current state of the resource."
+
+
+class PreconditionFailed(DomainError):
+    """412: the version the client holds is no longer current."""
+
+    status_code = 412
+    default_code = "precondition_failed"
+    default_detail = "The resource was changed by someone else; fetch it again."
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+class TooManyRequests(DomainError):
+    """429 with ``Retry-After``: try again in ``retry_after`` seconds."""
+
+    status_code = 429
+    default_code = "throttled"
+    default_detail = "Request was throttled."
+
+    def __init__(
+        self, detail: str | None = None, *, code: str | None = None, retry_after: float | None
+    ) -> None:
+        super().__init__(detail, code=code)
+        self.retry_after = retry_after
+
+
+class InvalidInput(DomainError):
+    """400 naming the input fields at fault: ``{field: [message, ...]}``, one code."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, errors: Mapping[str, Sequence[str]], *, code: str | None = None) -> None:
+        super().__init__(
+            "; ".join(message for messages in errors.values() for message in messages), code=code
+        )
+        self.errors = {field: list(messages) for field, messages in errors.items()}
+
+
+def as_api_exception(error: DomainError) -> exceptions.APIException:
+    """The DRF exception drf-standardized-errors formats for ``error`` (the one mapping)."""
+    if isinstance(error, InvalidInput):
+        return exceptions.ValidationError(
+            {
+                field: [ErrorDetail(message, code=error.code) for message in messages]
+                for field, messages in error.errors.items()
+            }
+        )
+    if isinstance(error, TooManyRequests):
+        return exceptions.Throttled(wait=error.retry_after, detail=error.detail, code=error.code)
+    converted = exceptions.APIException(detail=error.detail, code=error.code)
+    converted.status_code = error.status_code
+    return converted
 
 
 class ErrorFormatter(ExceptionFormatter):
@@ -33,7 +145,7 @@ class ErrorFormatter(ExceptionFormatter):
 
 
 class ExceptionHandler(StandardExceptionHandler):
-    """drf-standardized-errors' handler, plus Django's ValidationError as a 400.
+    """drf-standardized-errors' handler, plus domain errors and Django's ValidationError.
 
     Model and password validators raise Django's ValidationError; without this
     it would be an unhandled exception (a 500) instead of the client's mistake.
@@ -41,27 +153,11 @@ class ExceptionHandler(StandardExceptionHandler):
 
     @override
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DomainError):
+            return as_api_exception(exc)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=as_serializer_error(exc))
         return super().convert_known_exceptions(exc)
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource was changed by someone else; fetch it again."
-    default_code = "precondition_failed"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
-    default_code = "conflict"
 
 
 def error_payload(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
     "apps.documents",
@@ -49,11 +50,13 @@ INSTALLED_APPS = [
 
 # Every entry is async-capable and makes no thread hop on an API request:
 # the request-id and CORS middleware are native async, SecurityMiddleware is
-# made hop-free in CoreConfig.ready(), and the session/auth/messages stack only
-# runs for the admin (see apps.core.middleware).
+# made hop-free in CoreConfig.ready(), the CSP middleware (Django's, with a
+# policy for HTML pages) runs its hooks inline, and the session/auth/messages
+# stack only runs for the admin (see apps.core.middleware).
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.AdminSessionMiddleware",
     "apps.core.middleware.AdminAuthenticationMiddleware",
@@ -74,6 +77,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
