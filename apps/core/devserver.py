@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             stack.migrate(verbosity=1)
         if not stopping:
             for name, command in child_commands(args.host, args.port, data_dir).items():
-                stack.start(name, command, restart=True)
+                stack.start(name, command, supervised=True)
         base = f"http://{'127.0.0.1' if args.host in ALL_INTERFACES else args.host}:{args.port}"
         ready = False
         mail = mail_printer(env, base)
