@@ -111,6 +111,7 @@ def dev_environment(base: dict[str, str], data_dir: Path, *, host: str) -> dict[
     if host in ALL_INTERFACES:
         allowed = [entry for entry in env["ALLOWED_HOSTS"].split(",") if entry]
         env["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*allowed, *machine_hosts()]))
+    env.setdefault("LOG_FORMAT", "plain")  # one readable line per record, coloured
     # Emails are kept as .eml files, printed here as they arrive and listed
     # at /dev/mailbox/: no SMTP server needed.
     env.setdefault("EMAIL_BACKEND", "apps.core.mailbox.EmailBackend")
