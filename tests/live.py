@@ -1,6 +1,8 @@
 """Helpers to run the real server (``uvicorn project.asgi:app``) in a child process."""
 
 import os
+import select
+import socket
 import subprocess
 import sys
 import time
@@ -83,3 +85,45 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[LiveServer]:
     finally:
         if process.poll() is None:
             server.stop()
+
+
+def send_chunked(
+    base_url: str, method: str, path: str, *, total: int, chunk: int = 64 * 1024
+) -> tuple[int, bytes]:
+    """Send a chunked body of up to ``total`` bytes over a raw socket, reading
+    as we go; stop when the server answers or closes the connection.
+
+    Returns (bytes written to the socket, the start of the response).
+    """
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port
+    assert host is not None
+    assert port is not None
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    piece = f"{chunk:x}\r\n".encode() + b"x" * chunk + b"\r\n"
+    pending = head.encode()
+    sent = 0
+    response = b""
+    with socket.create_connection((host, port), timeout=30) as connection:
+        connection.setblocking(False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and b"\r\n\r\n" not in response:
+            readable, writable, _ = select.select([connection], [connection], [], 1)
+            if readable:
+                try:
+                    data = connection.recv(65536)
+                except (ConnectionResetError, BlockingIOError):
+                    data = b""
+                response += data
+                if not data:
+                    break
+            if writable and sent < total:
+                if not pending:
+                    pending = piece
+                try:
+                    written = connection.send(pending)
+                except (BrokenPipeError, ConnectionResetError, BlockingIOError):
+                    continue  # closed (the answer is then readable) or full for now
+                sent += written
+                pending = pending[written:]
+    return sent, response[:200]
