@@ -52,6 +52,8 @@ GENEROUS_THROTTLES = {
     "THROTTLE_EMAIL_VERIFICATION": "10000/m",
     "THROTTLE_PASSWORD_CHANGE": "10000/m",
     "THROTTLE_ACCOUNT_LINKS": "10000/m",
+    "THROTTLE_INVITATIONS": "10000/m",
+    "THROTTLE_INVITATIONS_PER_WORKSPACE": "10000/m",
 }
 # The fuzzer sends wrong current passwords to password/change, which count as
 # failed logins of the spare user (who must keep logging in): no lockout here;

@@ -45,8 +45,9 @@ def throttle_scope_for(request: Request, view: Any) -> str | None:
 class AsyncScopedRateThrottle(BaseThrottle):
     """Limit a view to ``settings.THROTTLE_RATES[scope]`` per client IP.
 
-    Subclasses count other buckets (``bucket``): the same rate then applies
-    per user, per workspace, ... as well, each counted on its own.
+    Subclasses count other buckets (``bucket``): per user, per workspace, ...,
+    each counted on its own, at ``THROTTLE_RATES["<scope>_<bucket_kind>"]``
+    when that is set and the scope's rate otherwise.
     """
 
     bucket_kind = "ip"
@@ -61,7 +62,8 @@ class AsyncScopedRateThrottle(BaseThrottle):
     @override
     async def allow_request(self, request: Request, view: Any) -> bool:  # type: ignore[override]
         scope = throttle_scope_for(request, view)
-        rate = settings.THROTTLE_RATES.get(scope) if scope else None
+        rates: dict[str, str] = settings.THROTTLE_RATES
+        rate = rates.get(f"{scope}_{self.bucket_kind}", rates.get(scope)) if scope else None
         if rate is None:
             return True
         bucket = self.bucket(request, view)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.errors import Conflict
+from apps.core.text import header_safe
 from apps.exports import rendering
 from apps.exports.models import Export, ExportStatus
 from apps.exports.storage import (
@@ -199,7 +200,7 @@ def export_notify(*, export_id: str) -> dict[str, Any]:
         "email.send",
         kwargs={
             "to": [requester.email],
-            "subject": EMAIL_SUBJECT.format(workspace=workspace),
+            "subject": header_safe(EMAIL_SUBJECT.format(workspace=workspace)),
             "body": EMAIL_BODY.format(
                 workspace=workspace,
                 count=export.document_count,

@@ -9,11 +9,16 @@ from apps.jobs.registry import job
 def send_email(*, to: list[str], subject: str, body: str) -> dict[str, int]:
     """Send one plain-text email through Django's email backend (a native job).
 
-    Not retried by design (a simple job); the Job row records a failure.
+    Not retried by design (a simple job); the Job row records a failure. The
+    subject is made header-safe here whatever the caller built it from.
     """
     from django.conf import settings
 
-    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+    from apps.core.text import header_safe
+
+    sent = send_mail(
+        header_safe(subject), body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False
+    )
     return {"sent": sent}
 
 
