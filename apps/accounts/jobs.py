@@ -1,12 +1,15 @@
 """Jobs of the accounts app: the password reset email, and periodic maintenance
-(run by Celery beat, see JOBS_PERIODIC)."""
+(declared here, run by Celery beat)."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from apps.jobs.registry import job
+from apps.jobs.api import JobContext, job, periodic
 
 
+@periodic("accounts.purge_expired_tokens", every=settings.TOKEN_PURGE_INTERVAL)
 def purge_expired_tokens() -> None:
     """Delete expired tokens (the authenticator never scans for them per request)."""
     from apps.accounts.services import token_purge_expired
@@ -14,6 +17,7 @@ def purge_expired_tokens() -> None:
     token_purge_expired()
 
 
+@periodic("accounts.axes_cleanup", every=timedelta(hours=1))
 def axes_cleanup() -> None:
     """Delete failed-login records whose cool-off has passed, and old access logs."""
     from axes.handlers.proxy import AxesProxyHandler
@@ -26,7 +30,7 @@ def axes_cleanup() -> None:
 
 
 @job("accounts.password_reset")
-def password_reset(*, email: str) -> None:
+def password_reset(context: JobContext, *, email: str) -> None:
     """Send a reset link if ``email`` has an active account (see ``password_reset_send``).
 
     A simple (native) job, not retried: a user who got nothing asks again.

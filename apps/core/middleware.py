@@ -18,8 +18,9 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware import csp
 from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
@@ -86,6 +87,30 @@ async def inline_acall(self: MiddlewareMixin, request: HttpRequest) -> HttpRespo
         response = hooks.process_response(request, response)
     assert response is not None
     return response
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware, hop-free, with a second policy for HTML pages.
+
+    Every response gets ``SECURE_CSP`` / ``SECURE_CSP_REPORT_ONLY`` (the
+    strict API policy) except an HTML one (Swagger UI, Redoc, the admin),
+    which gets ``CSP_PAGES`` / ``CSP_PAGES_REPORT_ONLY``: their templates put
+    the request's nonce on their inline code. A view's own ``csp_override``
+    still wins. Both hooks are pure computation, so they run inline.
+    """
+
+    @override
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        return await inline_acall(self, request)
+
+    @override
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if str(response.get("Content-Type", "")).startswith("text/html"):
+            if not hasattr(response, "_csp_config"):
+                response._csp_config = settings.CSP_PAGES  # type: ignore[attr-defined]
+            if not hasattr(response, "_csp_ro_config"):
+                response._csp_ro_config = settings.CSP_PAGES_REPORT_ONLY  # type: ignore[attr-defined]
+        return super().process_response(request, response)
 
 
 def admin_path(request: HttpRequest) -> bool:

@@ -81,7 +81,7 @@ webhooks_create = extend_schema(
         ),
         response_example(
             "Created",
-            {**ENDPOINT_EXAMPLE, "secret": "whsec_3q2-7wPbT0qY9cGx4mZk1sVnR8aJdLuE5hFyOiWt6Xo"},
+            {**ENDPOINT_EXAMPLE, "secret": "whsec_myF6j7ze/01GmMijQQR+DwbwjER3dOtolyJxYh2OrUI="},
             "201",
         ),
     ],
@@ -124,7 +124,7 @@ webhooks_rotate_secret = extend_schema(
     examples=[
         response_example(
             "Rotated",
-            {**ENDPOINT_EXAMPLE, "secret": "whsec_Jq0sV4bN7cX2mZ9kL5tR8wY1uE6hA3dF0gP4iO7nB2c"},
+            {**ENDPOINT_EXAMPLE, "secret": "whsec_xrcKDzfggKsLoRCOxHtIW7B2yLrFSfZvC2qk1wxB9gc="},
             "200",
         )
     ],

@@ -65,7 +65,8 @@ class WebhookEndpointOutput(serializers.Serializer[WebhookEndpoint]):
 
 class WebhookEndpointCreatedOutput(WebhookEndpointOutput):
     secret = serializers.CharField(
-        help_text="The signing secret. Shown only in this response: store it now."
+        help_text="The signing secret (Standard Webhooks: `whsec_` + base64). Shown only in "
+        "this response: store it now."
     )
 
 
@@ -84,7 +85,7 @@ class WebhookEnvelopeOutput(serializers.Serializer[Any]):
 
 
 class DeliveryOutput(serializers.Serializer[Delivery]):
-    id = serializers.UUIDField(help_text="Also sent as the Webhook-Id header.")
+    id = serializers.UUIDField(help_text="Also sent as the `webhook-id` header.")
     event_id = serializers.UUIDField()
     event = serializers.ChoiceField(choices=WebhookEvent.choices)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
