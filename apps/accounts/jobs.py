@@ -1,9 +1,14 @@
-"""Periodic maintenance of the accounts app (run by Celery beat, see JOBS_PERIODIC)."""
+"""Periodic maintenance of the accounts app (declared here, run by Celery beat)."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from apps.jobs.api import periodic
 
+
+@periodic("accounts.purge_expired_tokens", every=settings.TOKEN_PURGE_INTERVAL)
 def purge_expired_tokens() -> None:
     """Delete expired tokens (the authenticator never scans for them per request)."""
     from apps.accounts.services import token_purge_expired
@@ -11,6 +16,7 @@ def purge_expired_tokens() -> None:
     token_purge_expired()
 
 
+@periodic("accounts.axes_cleanup", every=timedelta(hours=1))
 def axes_cleanup() -> None:
     """Delete failed-login records whose cool-off has passed, and old access logs."""
     from axes.handlers.proxy import AxesProxyHandler

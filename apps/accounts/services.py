@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.accounts.emails import frontend_link, send_account_email
+from apps.accounts.emails import send_account_email
 from apps.accounts.models import AuthToken, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
@@ -26,6 +26,7 @@ from apps.accounts.tokens import (
 )
 from apps.core.errors import InvalidInput, TooManyRequests, Unauthenticated
 from apps.core.http import client_ip, user_agent
+from apps.notifications.email import frontend_link
 
 
 class LoginLockedOut(TooManyRequests):

@@ -6,10 +6,8 @@ Each test starts the real process and reads everything it wrote: with
 
 import json
 import re
-import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,8 @@ import httpx
 import pytest
 
 from apps.core.embedded import free_port
-from tests.live import PROJECT_ROOT, LiveServer, server_env, wait_until_serving
+from apps.core.stack import uvicorn_command
+from tests.live import LiveServer, live_server, server_env
 from tests.worker_fixtures import JobEnvironment
 from tests.workers import Worker, start, wait_for
 
@@ -43,35 +42,18 @@ def json_records(output: str) -> list[dict[str, Any]]:
     return records
 
 
-@contextmanager
-def uvicorn(*args: str, **env: str) -> Iterator[LiveServer]:
+def uvicorn(
+    *args: str, workers: int | None = None, **env: str
+) -> AbstractContextManager[LiveServer]:
+    """The stack's uvicorn command line, plus ``args``, logging at INFO."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "project.asgi:app",
-        "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", *args,
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=server_env(LOG_LEVEL="INFO", **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = LiveServer(process, f"http://127.0.0.1:{port}")
-    try:
-        try:
-            wait_until_serving(server, timeout=60)
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}; it wrote:\n{server.stop()}") from exc
-        yield server
-    finally:
-        if process.poll() is None:
-            server.stop()
+    command = [*uvicorn_command(port=port, workers=workers), *args]
+    env_ = server_env(LOG_LEVEL="INFO", **env)
+    return live_server(env_, command=command, port=port, timeout=60)
 
 
 def test_uvicorn_workers_and_supervisor_write_json_lines_with_the_request_id() -> None:
-    with uvicorn("--workers", "2", "--log-config", "project/uvicorn_logging.json") as server:
+    with uvicorn("--log-config", "project/uvicorn_logging.json", workers=2) as server:
         ok = httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "log-ok-1"})
         missing = httpx.get(f"{server.base_url}/nowhere?token=secret-in-query")
         too_big = httpx.post(
@@ -155,6 +137,7 @@ def test_celery_beat_writes_json_lines(job_environment: JobEnvironment, tmp_path
             lambda: "beat: Ticking with max interval" in beat.output(),
             what="beat to start",
             workers=(beat,),
+            timeout=60,
         )
     finally:
         beat.stop()
