@@ -57,6 +57,9 @@ SHARED_VARIABLES = (
 # --- commands ------------------------------------------------------------------
 
 
+UVICORN_LOG_CONFIG = PROJECT_ROOT / "project" / "uvicorn_logging.json"
+
+
 def manage_command(*args: str) -> list[str]:
     return [sys.executable, str(PROJECT_ROOT / "manage.py"), *args]
 
@@ -78,7 +81,8 @@ def uvicorn_command(
         "--host", host, "--port", str(port), "--lifespan", "on",
     ]  # fmt: skip
     if workers is not None:
-        command += ["--workers", str(workers)]
+        # The supervisor never loads the app: this file gives it our log format.
+        command += ["--workers", str(workers), "--log-config", str(UVICORN_LOG_CONFIG)]
     if loop is not None:
         command += ["--loop", loop]
     if http is not None:
@@ -114,7 +118,8 @@ def celery_worker_command(
 
 def celery_beat_command(*, schedule: Path) -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
+        # -q: no banner (plain text on stdout); what it says is logged anyway.
+        sys.executable, "-m", "celery", "-A", "project", "-q", "beat", "--loglevel", "INFO",
         "--schedule", str(schedule),
     ]  # fmt: skip
 

@@ -6,7 +6,6 @@ Each test starts the real process and reads everything it wrote: with
 
 import json
 import re
-import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from apps.core.embedded import free_port
-from apps.core.stack import uvicorn_command
+from apps.core.stack import celery_beat_command, uvicorn_command
 from tests.live import LiveServer, live_server, server_env
 from tests.worker_fixtures import JobEnvironment
 from tests.workers import Worker, start, wait_for
@@ -53,7 +52,7 @@ def uvicorn(
 
 
 def test_uvicorn_workers_and_supervisor_write_json_lines_with_the_request_id() -> None:
-    with uvicorn("--log-config", "project/uvicorn_logging.json", workers=2) as server:
+    with uvicorn(workers=2) as server:  # the stack's command: --log-config for the supervisor
         ok = httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "log-ok-1"})
         missing = httpx.get(f"{server.base_url}/nowhere?token=secret-in-query")
         too_big = httpx.post(
@@ -124,10 +123,7 @@ def test_db_worker_writes_json_lines(native_worker: Worker) -> None:
 
 
 def test_celery_beat_writes_json_lines(job_environment: JobEnvironment, tmp_path: Path) -> None:
-    command = [
-        sys.executable, "-m", "celery", "-A", "project", "-q", "beat", "--loglevel", "INFO",
-        "--schedule", str(tmp_path / "beat-schedule"),
-    ]  # fmt: skip
+    command = celery_beat_command(schedule=tmp_path / "beat-schedule")
     # DEBUG: more kinds of lines, and the last start-up line to wait for (a
     # beat stopped earlier, while it imports its scheduler, crashes).
     env = job_environment.env | {"LOG_LEVEL": "DEBUG"}
