@@ -51,7 +51,27 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
-        raise InvalidInput({"url": [str(exc)]}) from exc
+        raise InvalidInput({"url": [str(exc) + await _alocal_receiver_hint(url)]}) from exc
+
+
+LOCAL_RECEIVER_HINT = (
+    " In development (DEBUG on): set WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true to allow "
+    "receivers on loopback and private networks."
+)
+
+
+async def _alocal_receiver_hint(url: str) -> str:
+    """With DEBUG on, which setting would accept ``url``, when a local address is the only problem.
+
+    Empty with DEBUG off: production errors say nothing about configuration.
+    """
+    if not settings.DEBUG or settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS:
+        return ""
+    try:
+        await transport.aresolve(url, allow_private=True)
+    except transport.UnsafeDestination:
+        return ""  # refused for another reason (form, does not resolve)
+    return LOCAL_RECEIVER_HINT
 
 
 @transaction.atomic
