@@ -70,7 +70,10 @@ def wait_until_serving(server: LiveServer, timeout: float = 30.0) -> None:
 
 @contextmanager
 def live_server(
-    env: dict[str, str] | None = None, command: list[str] | None = None, port: int | None = None
+    env: dict[str, str] | None = None,
+    command: list[str] | None = None,
+    port: int | None = None,
+    timeout: float = 30.0,
 ) -> Iterator[LiveServer]:
     """uvicorn on a free loopback port (or ``command``, which must listen on ``port``)."""
     port = port or free_port()
@@ -83,7 +86,7 @@ def live_server(
     )
     server = LiveServer(child, f"http://127.0.0.1:{port}")
     try:
-        wait_until_serving(server)
+        wait_until_serving(server, timeout=timeout)
         yield server
     finally:
         if child.running():

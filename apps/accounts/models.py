@@ -115,6 +115,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.password_made_unusable = True
 
 
+class Transport(models.TextChoices):
+    """How a session's token travels: a header (mobile, scripts) or a cookie (web apps)."""
+
+    BEARER = "bearer"
+    COOKIE = "cookie"
+
+
 class AuthToken(AbstractAuthToken):
     """A knox token (stored as its SHA-512 digest) with the client it was issued to.
 
@@ -128,6 +135,15 @@ class AuthToken(AbstractAuthToken):
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # How it was issued; any request may still present it either way. A
+    # database default too, so a process of the previous release can still
+    # issue tokens during a rolling deploy.
+    transport = models.CharField(
+        max_length=10,
+        choices=Transport.choices,
+        default=Transport.BEARER,
+        db_default=Transport.BEARER,
+    )
 
     class Meta:
         verbose_name = "session"

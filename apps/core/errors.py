@@ -13,8 +13,11 @@ builds an error response by hand.
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, override
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
@@ -181,6 +184,23 @@ def json_error(*, status_code: int, code: str, detail: str) -> JsonResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return json_error(status_code=400, code="bad_request", detail="Bad request.")
+
+
+def disallowed_host(request: HttpRequest, exception: DisallowedHost) -> HttpResponse:
+    """A Host outside ``ALLOWED_HOSTS``, explained: for DEBUG only (it names the setting)."""
+    # What get_host() checked (USE_X_FORWARDED_HOST stays off here).
+    raw = str(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
+    domain, _port = split_domain_port(raw)
+    if domain:
+        hosts = ",".join([*settings.ALLOWED_HOSTS, domain])
+        detail = (
+            f"The Host header {raw!r} is not in ALLOWED_HOSTS; "
+            f"ALLOWED_HOSTS={hosts} would accept it (`uv run dev --host 0.0.0.0` adds this "
+            "machine's names and addresses for the run)."
+        )
+    else:
+        detail = f"{exception} Shown because DEBUG is on."
+    return json_error(status_code=400, code="bad_request", detail=detail)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict, NotFound
-from apps.jobs.backends import mark_enqueued, send, send_to_celery
+from apps.jobs.backends import broker_queue_is_empty, mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.registry import Backend, get_spec
 from apps.jobs.runner import run_failure_hook
@@ -45,6 +46,8 @@ def dispatch(
       in ``transaction.on_commit``. If the broker is down the job stays
       ``queued`` and the outbox relay sends it later.
     - ``kwargs`` must be JSON-serializable (a ``TypeError`` otherwise).
+    - The current request's id (if any) is stored on the job; the runner
+      sets it as the logging context while the job runs.
     """
     spec = get_spec(name)
     arguments = kwargs or {}
@@ -57,6 +60,7 @@ def dispatch(
             backend=backend.value,
             queue=spec.policy.queue,
             kwargs=arguments,
+            request_id=request_id_var.get() or "",
             max_attempts=spec.policy.max_retries + 1,
             steps=[
                 {"name": step, "status": JobStatus.QUEUED.value, "attempts": 0, "error": None}
@@ -110,9 +114,11 @@ def job_outbox_relay(
     *, older_than: timedelta | None = None, resend_after: timedelta | None = None
 ) -> int:
     """Send queued Celery jobs that never reached the broker (older than
-    ``JOBS_RELAY_AFTER``), and send again those sent long ago
-    (``JOBS_RELAY_RESEND_AFTER``) that no worker ever started, in case the
-    broker lost the message. Returns how many were sent.
+    ``JOBS_RELAY_AFTER``), and send again those sent more than
+    ``JOBS_RELAY_RESEND_AFTER`` ago that no worker started while their broker
+    queue is empty (so the message was lost: a broker that restarted empty;
+    a job merely waiting behind others in its queue is not sent twice).
+    Returns how many were sent.
 
     Safe to run anywhere, any number of times: a job sent twice runs once
     (see apps.jobs.runner).
@@ -129,7 +135,13 @@ def job_outbox_relay(
         .order_by("created_at")[: settings.JOBS_RELAY_BATCH]
     )
     sent = 0
+    empty_queues: dict[str, bool] = {}
     for job in pending:
+        if job.enqueued_at is not None:  # sent once already: only if it was lost
+            if job.queue not in empty_queues:
+                empty_queues[job.queue] = broker_queue_is_empty(job.queue)
+            if not empty_queues[job.queue]:
+                continue
         if not send_to_celery(job):
             break  # the broker is still down: try again next time
         Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(enqueued_at=timezone.now())

@@ -40,6 +40,7 @@ DELIVERY_EXAMPLE: dict[str, Any] = {
     "next_retry_at": "2026-01-01T12:00:40Z",
     "endpoint_disabled": False,
     "redelivery_of": None,
+    "request_id": "3f6c0d2e9b0a4c1e8f7a6b5c4d3e2f1a",
     "created_at": "2026-01-01T12:00:00Z",
     "last_attempt_at": "2026-01-01T12:00:20Z",
     "completed_at": None,

@@ -100,6 +100,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
         help_text="This delivery's failure disabled the endpoint."
     )
     redelivery_of = serializers.UUIDField(source="redelivery_of_id", allow_null=True)
+    request_id = serializers.CharField(
+        help_text="X-Request-ID of the request that caused the event (or the redelivery); "
+        "every log line of its delivery job carries it. Empty when no request did."
+    )
     created_at = serializers.DateTimeField()
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict, InvalidInput
 from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
@@ -54,7 +55,27 @@ async def aurl_check(url: str) -> None:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
         logger.info("webhook URL refused", extra={"reason": exc.reason})
-        raise InvalidInput({"url": [str(exc)]}) from exc
+        raise InvalidInput({"url": [str(exc) + await _alocal_receiver_hint(url)]}) from exc
+
+
+LOCAL_RECEIVER_HINT = (
+    " In development (DEBUG on): set WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true to allow "
+    "receivers on loopback and private networks."
+)
+
+
+async def _alocal_receiver_hint(url: str) -> str:
+    """With DEBUG on, which setting would accept ``url``, when a local address is the only problem.
+
+    Empty with DEBUG off: production errors say nothing about configuration.
+    """
+    if not settings.DEBUG or settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS:
+        return ""
+    try:
+        await transport.aresolve(url, allow_private=True)
+    except transport.UnsafeDestination:
+        return ""  # refused for another reason (form, does not resolve)
+    return LOCAL_RECEIVER_HINT
 
 
 @transaction.atomic
@@ -189,6 +210,7 @@ def webhook_event_fan_out(
                 event_id=UUID(envelope["id"]),
                 event=event,
                 payload=dict(envelope),
+                request_id=request_id_var.get() or "",
             )
             _dispatch_delivery(delivery)
             deliveries.append(delivery)
@@ -209,6 +231,7 @@ def delivery_redeliver(*, delivery_id: UUID) -> Delivery:
         event=original.event,
         payload=original.payload,
         redelivery_of=original,
+        request_id=request_id_var.get() or "",
     )
     _dispatch_delivery(delivery)
     return delivery
