@@ -8,6 +8,8 @@
 - refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413
   before anything reads it, and a body of unknown length with 411;
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
+- writes one access-log line per HTTP request, with its request id
+  (``apps.core.access_log``; ``ACCESS_LOG``);
 - hands every other ``http`` request to Django (``apps.core.handler.AsyncHandler``:
   Django's ASGI handler without its per-request thread hops).
 """
@@ -38,7 +40,9 @@ from apps.core.handler import AsyncHandler
 
 django_app: ASGIHandler = AsyncHandler()
 
+from apps.core.access_log import access_log_enabled, serve_logged
 from apps.core.checks import assert_safe_configuration
+from apps.core.context import request_id_var
 from apps.core.db import close_pool, open_pool
 from apps.core.errors import error_payload
 from apps.core.middleware import REQUEST_ID_HEADER, request_id_from
@@ -101,6 +105,7 @@ async def _refuse(scope: Scope, send: Send, refusal: tuple[int, str, str]) -> No
     status, code, detail = refusal
     raw_id = _header(scope, REQUEST_ID_HEADER.lower().encode())
     request_id = request_id_from(raw_id.decode("latin-1") if raw_id else None)
+    request_id_var.set(request_id)  # for the access-log line
     body = error_payload(status_code=status, code=code, detail=detail)
     body["request_id"] = request_id
     payload = json.dumps(body).encode()
@@ -123,7 +128,14 @@ async def _refuse(scope: Scope, send: Send, refusal: tuple[int, str, str]) -> No
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
-        return
+    elif scope["type"] == "http" and access_log_enabled():
+        await serve_logged(serve, scope, receive, send)
+    else:
+        await serve(scope, receive, send)
+
+
+async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+    """Everything but ``lifespan``: body refusals, static files, then Django."""
     if scope["type"] == "http":
         refusal = _body_refusal(scope)
         if refusal is not None:

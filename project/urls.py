@@ -27,6 +27,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
+if settings.DEV_MAILBOX:
+    urlpatterns.append(path("dev/mailbox/", include("apps.core.mailbox_views")))
+
 # --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
 if settings.BENCHMARK_ENDPOINTS:
     urlpatterns.append(path("api/v1/bench/", include("apps.benchmark.urls")))

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.accounts.emails import frontend_link, send_account_email
+from apps.accounts.emails import send_account_email
 from apps.accounts.models import AuthToken, Transport, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
@@ -26,6 +26,8 @@ from apps.accounts.tokens import (
 )
 from apps.core.errors import InvalidInput, TooManyRequests, Unauthenticated
 from apps.core.http import client_ip, user_agent
+from apps.jobs.api import dispatch
+from apps.notifications.email import frontend_link
 
 
 class LoginLockedOut(TooManyRequests):
@@ -68,19 +70,18 @@ def _send_verification(user: User) -> None:
 def signup(*, email: str, password: str) -> None:
     """Create an unverified account and send a verification link.
 
-    Answers the same way (and does the same work: the password is hashed
-    either way) whether or not the email has an account; an existing account
-    gets a notice instead, so nobody learns who has an account.
+    Answers the same way, and does the same work, whether or not the email
+    has an account: the password is hashed, one insert is tried (the unique
+    index refuses a taken address) and one email is queued either way; an
+    existing account gets a notice instead of a link. So neither the answer
+    nor its timing says who has an account.
     """
     email = normalize_email(email)
     password_hash = make_password(password)
-    if User.objects.filter(email=email).exists():
-        send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
-        return
     try:
         with transaction.atomic():
             user = User.objects.create(email=email, password=password_hash)
-    except IntegrityError:  # a concurrent signup with the same email won
+    except IntegrityError:  # the address has an account (or a concurrent signup won)
         send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
         return
     _send_verification(user)
@@ -178,23 +179,40 @@ def password_change(
         )
     _validate_new_password(new_password, account)
     account.set_password(new_password)
-    account.save(update_fields=["password"])
-    AuthToken.objects.filter(user=account).exclude(digest=current_digest).delete()
+    account.keep_session_digest = current_digest
+    account.save(update_fields=["password"])  # revokes the other sessions (signals)
+
+
+RESET_LINK_JOB = "accounts.password_reset"
 
 
 @transaction.atomic
 def password_reset_request(*, email: str) -> None:
-    """Email a single-use, expiring reset link if an active account has this email.
+    """Queue the ``accounts.password_reset`` job for ``email``, whoever it belongs to.
 
-    Callers answer the same either way.
+    The request does the same work for every address (one job written, no
+    lookup), so neither the answer nor its timing says whether the address has
+    an account: the job decides (``password_reset_send``).
+    """
+    dispatch(RESET_LINK_JOB, kwargs={"email": normalize_email(email)})
+
+
+@transaction.atomic
+def password_reset_send(*, email: str) -> bool:
+    """Email a single-use, expiring reset link if an active account with a usable
+    password has this email; nothing otherwise. The body of the reset job.
+
+    Returns whether a link was sent (for the worker's log only: the job's
+    result records nothing).
     """
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
-        return
+        return False
     link = frontend_link(
         "/reset-password", uid=uid_for(user), token=password_reset_tokens.make_token(user)
     )
     send_account_email(kind="password_reset", to=user.email, link=link)
+    return True
 
 
 @transaction.atomic
@@ -210,8 +228,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
         raise InvalidLink()
     _validate_new_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
-    AuthToken.objects.filter(user=user).delete()
+    user.save(update_fields=["password"])  # revokes every session (signals)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
-from apps.jobs.registry import JobPolicy, get_spec
+from apps.jobs.registry import JobContext, JobPolicy, UnknownJob, get_spec
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,18 @@ def backoff_seconds(policy: JobPolicy, *, attempt: int) -> float:
     """Exponential backoff after the ``attempt``-th failure, capped, with full jitter."""
     delay = min(policy.backoff_max, policy.backoff_base * (2 ** max(0, attempt - 1)))
     return random.uniform(0, delay) if policy.jitter else delay  # noqa: S311 (not crypto)
+
+
+def job_context(job: Job, step: int | None, policy: JobPolicy) -> JobContext:
+    """The context of the attempt ``_start`` just recorded (the backoff drawn once)."""
+    attempt = job.steps[step]["attempts"] if step is not None else job.attempts
+    final = attempt > policy.max_retries
+    return JobContext(
+        attempt=attempt,
+        is_final=final,
+        retry_in=None if final else backoff_seconds(policy, attempt=attempt),
+        request_id=None,
+    )
 
 
 def _lock_key(job_id: UUID) -> int:
@@ -129,7 +141,27 @@ def _fail(job_id: UUID, step: int | None, exc: BaseException, *, final: bool) ->
         _set_step(job, step, status=job.status, error=error)
     if final:
         job.finished_at = timezone.now()
+        run_failure_hook(job)
     job.save()
+
+
+def run_failure_hook(job: Job) -> None:
+    """Call the job's declared ``on_failure`` hook, in the caller's transaction.
+
+    The hook runs in a savepoint: a hook that raises is logged and undone
+    without undoing the record of the job's end.
+    """
+    try:
+        hook = get_spec(job.name).on_failure
+    except UnknownJob:
+        return
+    if hook is None:
+        return
+    try:
+        with transaction.atomic():
+            hook(**job.kwargs)
+    except Exception:
+        logger.exception("job failure hook failed", extra={"job": str(job.pk)})
 
 
 def execute(*, job_id: str | UUID, step: int | None) -> Result:
@@ -145,21 +177,20 @@ def execute(*, job_id: str | UUID, step: int | None) -> Result:
         if job is None:
             return Result(Outcome.SKIPPED)
         spec = get_spec(job.name)
-        function = spec.steps[step or 0]
-        attempts = job.steps[step]["attempts"] if step is not None else job.attempts
+        function = spec.steps[step or 0].function
+        context = job_context(job, step, spec.policy)
         try:
-            value = function(**job.kwargs)
+            value = function(context, **job.kwargs)
         except Exception as exc:  # the job's own failure: recorded, then retried or final
-            final = attempts > spec.policy.max_retries
             logger.warning(
                 "job attempt failed",
-                extra={"job": str(job_uuid), "attempt": attempts, "final": final},
+                extra={"job": str(job_uuid), "attempt": context.attempt, "final": context.is_final},
                 exc_info=True,
             )
-            _fail(job_uuid, step, exc, final=final)
-            if final:
+            _fail(job_uuid, step, exc, final=context.is_final)
+            if context.retry_in is None:
                 return Result(Outcome.FAILED)
-            return Result(Outcome.RETRY, backoff_seconds(spec.policy, attempt=attempts))
+            return Result(Outcome.RETRY, context.retry_in)
         _succeed(job_uuid, step, value)
         return Result(Outcome.SUCCEEDED)
 

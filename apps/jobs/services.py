@@ -13,15 +13,16 @@ from uuid import UUID
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.accounts.models import User
 from apps.core.errors import Conflict, NotFound
 from apps.jobs.backends import mark_enqueued, send, send_to_celery
 from apps.jobs.models import CANCELLABLE_STATUSES, TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.registry import Backend, get_spec
+from apps.jobs.runner import run_failure_hook
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ def _after_commit_send(job_id: UUID) -> None:
         mark_enqueued(job.pk)
 
 
-def dispatch(name: str, *, kwargs: dict[str, Any] | None = None, owner: User | None = None) -> Job:
+def dispatch(
+    name: str, *, kwargs: dict[str, Any] | None = None, owner: AbstractBaseUser | None = None
+) -> Job:
     """Record a job and enqueue it once the caller's transaction commits.
 
     - Call it inside the transaction that makes the job necessary: a rollback
@@ -49,7 +52,7 @@ def dispatch(name: str, *, kwargs: dict[str, Any] | None = None, owner: User | N
     backend = spec.backend
     with transaction.atomic():
         job = Job.objects.create(
-            owner=owner,
+            owner_id=owner.pk if owner is not None else None,
             name=spec.name,
             backend=backend.value,
             queue=spec.policy.queue,
@@ -72,19 +75,20 @@ def dispatch(name: str, *, kwargs: dict[str, Any] | None = None, owner: User | N
 
 
 async def adispatch(
-    name: str, *, kwargs: dict[str, Any] | None = None, owner: User | None = None
+    name: str, *, kwargs: dict[str, Any] | None = None, owner: AbstractBaseUser | None = None
 ) -> Job:
     """``dispatch`` for async code: one thread hop around the same implementation."""
     return await sync_to_async(dispatch)(name, kwargs=kwargs, owner=owner)
 
 
 @transaction.atomic
-def job_cancel(*, job_id: UUID, owner: User) -> Job:
+def job_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
     """Cancel the owner's job if it has not started running (queued or waiting to retry).
 
-    A worker that receives a cancelled job skips it. Someone else's job is 404.
+    A worker that receives a cancelled job skips it; the job's ``on_failure``
+    hook runs in this transaction. Someone else's job is 404.
     """
-    job = Job.objects.select_for_update().filter(pk=job_id, owner=owner).first()
+    job = Job.objects.select_for_update().filter(pk=job_id, owner_id=owner.pk).first()
     if job is None:
         raise NotFound()
     if job.status == JobStatus.CANCELLED:
@@ -94,10 +98,11 @@ def job_cancel(*, job_id: UUID, owner: User) -> Job:
     job.status = JobStatus.CANCELLED
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at", "updated_at"])
+    run_failure_hook(job)
     return job
 
 
-async def ajob_cancel(*, job_id: UUID, owner: User) -> Job:
+async def ajob_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
     return await sync_to_async(job_cancel)(job_id=job_id, owner=owner)
 
 

@@ -5,11 +5,11 @@ runner makes that safe (see apps.jobs.runner). Retries are Celery retries
 with the job's backoff; the Job row, not a result backend, records them.
 """
 
-import importlib
 from typing import Any
 
 from celery import Task, shared_task
 
+from apps.jobs.registry import get_periodic
 from apps.jobs.runner import Outcome, execute
 
 
@@ -23,7 +23,6 @@ def run_job(self: Task[Any, Any], job_id: str, step: int | None = None) -> None:
 
 
 @shared_task(name="jobs.periodic", acks_late=True, reject_on_worker_lost=True)
-def run_periodic(path: str) -> None:
-    """Run a periodic job declared in ``JOBS_PERIODIC`` (called by Celery beat)."""
-    module_name, _, function_name = path.rpartition(".")
-    getattr(importlib.import_module(module_name), function_name)()
+def run_periodic(name: str) -> None:
+    """Run a periodic job declared with ``periodic(name, every=...)`` (sent by Celery beat)."""
+    get_periodic(name).function()

@@ -4,7 +4,6 @@ delivery attempt itself (the job body), redelivery."""
 import json
 import time
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypedDict
 from uuid import UUID
@@ -17,10 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.errors import Conflict, InvalidInput
-from apps.jobs.models import Job
-from apps.jobs.registry import get_spec
-from apps.jobs.runner import backoff_seconds
-from apps.jobs.services import dispatch
+from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
 from apps.webhooks.models import (
     FINAL_DELIVERY_STATUSES,
@@ -225,14 +221,10 @@ def delivery_body(delivery: Delivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _retry_policy_delay(attempt: int) -> float:
-    # The declared policy has no jitter, so this is the runner's exact delay.
-    policy = replace(get_spec(DELIVER_JOB).policy, jitter=False)
-    return backoff_seconds(policy, attempt=attempt)
-
-
 @transaction.atomic
-def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, final: bool) -> None:
+def _record(
+    delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, retry_in: float | None
+) -> None:
     delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
     if delivery is None or delivery.status in FINAL_DELIVERY_STATUSES:
         return
@@ -248,7 +240,7 @@ def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, fina
         delivery.status = DeliveryStatus.SUCCEEDED
         delivery.completed_at = now
         WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
-    elif final:
+    elif retry_in is None:
         delivery.status = DeliveryStatus.FAILED
         delivery.completed_at = now
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
@@ -266,7 +258,7 @@ def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, fina
             delivery.endpoint_disabled = True
     else:
         delivery.status = DeliveryStatus.RETRYING
-        delivery.next_retry_at = now + timedelta(seconds=_retry_policy_delay(attempt))
+        delivery.next_retry_at = now + timedelta(seconds=retry_in)
     delivery.save()
 
 
@@ -279,14 +271,16 @@ def _cancel(delivery_id: UUID, reason: str) -> None:
     )
 
 
-def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
+def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) -> dict[str, Any]:
     """Send one delivery once (the body of the ``webhooks.deliver`` job).
 
-    Idempotent: a delivery already finished is not sent again; one whose
-    endpoint was disabled meanwhile is cancelled without a request. A failed
-    attempt is recorded (status code, latency, error, next retry) and raises
-    ``DeliveryFailed`` so the job is retried with backoff; the last failure
-    counts towards disabling the endpoint.
+    ``attempt`` and ``retry_in`` come from the job's context: the attempt
+    number, and the wait before the next attempt if this one fails (None when
+    it is the last). Idempotent: a delivery already finished is not sent
+    again; one whose endpoint was disabled meanwhile is cancelled without a
+    request. A failed attempt is recorded (status code, latency, error, next
+    retry) and raises ``DeliveryFailed`` so the job is retried; the last
+    failure counts towards disabling the endpoint.
     """
     delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None:
@@ -297,16 +291,6 @@ def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
     if not endpoint.is_active:
         _cancel(delivery.pk, "The endpoint is disabled.")
         return {"skipped": "the endpoint is disabled"}
-
-    # The Job row counts attempts started (a killed worker's attempt included).
-    job = (
-        Job.objects.only("attempts").filter(pk=delivery.job_id).first()
-        if delivery.job_id is not None
-        else None
-    )
-    attempt = job.attempts if job is not None else delivery.attempts + 1
-    # The runner's own rule, in this process: no retry follows this attempt.
-    final = job is None or attempt > get_spec(DELIVER_JOB).policy.max_retries
     body = delivery_body(delivery)
     try:
         destination = transport.resolve(
@@ -327,7 +311,7 @@ def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
         outcome = transport.post(
             destination, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT
         )
-    _record(delivery.pk, outcome, attempt=attempt, final=final)
+    _record(delivery.pk, outcome, attempt=attempt, retry_in=retry_in)
     if not outcome.succeeded:
         raise DeliveryFailed(outcome.error or "The delivery failed.")
     return {"status_code": outcome.status_code, "latency_ms": outcome.latency_ms}

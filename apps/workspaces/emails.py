@@ -1,7 +1,6 @@
-"""The invitation email, sent as a simple (native) ``email.send`` job."""
+"""The invitation email, sent through ``apps.notifications.email.send_email``."""
 
-from apps.accounts.emails import frontend_link
-from apps.jobs.services import dispatch
+from apps.notifications.email import frontend_link, send_email
 from apps.workspaces.models import Invitation
 
 
@@ -14,11 +13,6 @@ def send_invitation_email(*, invitation: Invitation, token: str, inviter_name: s
         f"accept (it works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC):"
         f"\n\n{link}\n"
     )
-    dispatch(
-        "email.send",
-        kwargs={
-            "to": [invitation.email],
-            "subject": f"You are invited to {invitation.workspace.name}",
-            "body": body,
-        },
+    send_email(
+        to=invitation.email, subject=f"You are invited to {invitation.workspace.name}", body=body
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 import django_stubs_ext
 
 from apps.core.env import env_bool, env_int, env_list, env_str
+from project.settings.devstack import DEV_STACK
 
 # Lets generic Django classes be subscripted at runtime (ModelAdmin[User], ...).
 django_stubs_ext.monkeypatch()
@@ -14,8 +15,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 INSECURE_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# A running `uv run dev` fills in what is unset (project.settings.devstack).
+SECRET_KEY = env_str("SECRET_KEY", DEV_STACK.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY))
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [host for host in DEV_STACK.get("ALLOWED_HOSTS", "").split(",") if host]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "django_tasks_db",
     "apps.jobs",
+    "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
     "apps.documents",

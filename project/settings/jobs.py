@@ -3,9 +3,7 @@
 from datetime import timedelta
 
 from apps.core.env import env_int, env_list, env_str, env_timedelta
-from project.settings.accounts import TOKEN_PURGE_INTERVAL
 from project.settings.core import TIME_ZONE
-from project.settings.exports import EXPORTS_PURGE_INTERVAL
 
 # Named queues. Every declared job names one; workers consume them all unless
 # started with -Q (Celery) or --queue-name (db_worker) to split them out.
@@ -25,19 +23,6 @@ JOBS_RETENTION = env_timedelta("JOBS_RETENTION", timedelta(days=14))
 JOBS_PRUNE_INTERVAL = env_timedelta("JOBS_PRUNE_INTERVAL", timedelta(hours=1))
 # Seconds a dispatch waits for the broker before leaving the job to the relay.
 JOBS_PUBLISH_TIMEOUT = env_int("JOBS_PUBLISH_TIMEOUT", 2)
-
-# Periodic jobs, run by Celery beat: name -> (dotted path of a function taking
-# no arguments, interval).
-JOBS_PERIODIC: dict[str, tuple[str, timedelta]] = {
-    "jobs.relay_outbox": ("apps.jobs.jobs.relay_outbox", JOBS_RELAY_INTERVAL),
-    "jobs.prune_finished": ("apps.jobs.jobs.prune_finished", JOBS_PRUNE_INTERVAL),
-    "accounts.purge_expired_tokens": (
-        "apps.accounts.jobs.purge_expired_tokens",
-        TOKEN_PURGE_INTERVAL,
-    ),
-    "accounts.axes_cleanup": ("apps.accounts.jobs.axes_cleanup", timedelta(hours=1)),
-    "exports.purge_expired": ("apps.exports.jobs.purge_expired", EXPORTS_PURGE_INTERVAL),
-}
 
 # Native jobs: django.tasks with the database backend (django-tasks-db);
 # `manage.py db_worker --queue-name "*"` runs them.
@@ -61,4 +46,5 @@ CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Celery beat's schedule is built from JOBS_PERIODIC in project/celery.py.
+# Celery beat's schedule is built from the periodic jobs declared in the
+# registry (apps.jobs.api.periodic) in project/celery.py.

@@ -1,8 +1,9 @@
 """Redis: the cache (token cache, throttles) and, by default, the Celery broker."""
 
 from apps.core.env import env_int, env_str
+from project.settings.devstack import DEV_STACK
 
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = env_str("REDIS_URL", DEV_STACK.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -12,7 +13,7 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", DEV_STACK.get("CELERY_BROKER_URL", REDIS_URL))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
