@@ -1,8 +1,11 @@
-"""Users (email is the login, unique case-insensitively; no username) and their API tokens."""
+"""Users (email is the login, unique in its normalised form; no username) and their API tokens."""
 
+import contextlib
+import unicodedata
 import uuid
 from typing import Any, ClassVar, override
 
+import idna
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models, router, transaction
@@ -12,8 +15,26 @@ from knox.models import AbstractAuthToken
 
 
 def normalize_email(email: str) -> str:
-    """Emails are stored and compared lower-cased and trimmed."""
-    return email.strip().lower()
+    """The one form of an address that is stored, compared and counted (lockouts).
+
+    Unicode NFKC (fullwidth letters, ligatures and other compatibility
+    look-alikes become their plain forms), trimmed, lower-cased, and the
+    domain IDNA-encoded (UTS 46, without a trailing dot), so
+    ``User@Exämple.com``, ``user@xn--exmple-cua.com`` and the same address
+    typed in fullwidth letters are one address. Idempotent, and total: a
+    domain that is not a valid IDNA name is only lower-cased (the email
+    validator refuses it at input). Look-alikes from different scripts (a
+    Cyrillic "a") stay distinct: NFKC does not map them, and they may be real
+    addresses.
+    """
+    text = unicodedata.normalize("NFKC", email).strip()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text.lower()
+    domain = domain.rstrip(".")
+    with contextlib.suppress(idna.IDNAError, UnicodeError):  # not an IDNA name: as it is
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return f"{local}@{domain}".lower()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -21,7 +42,7 @@ class UserManager(BaseUserManager["User"]):
 
     @override
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username or ""))
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -81,6 +102,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         # sessions commit together, also from the shell or the admin.
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
             super().save(**kwargs)
+
+    @override
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # AbstractBaseUser.clean() calls this: forms (the admin's) store the one form.
+        return normalize_email(username) if isinstance(username, str) else username
 
     @override
     def set_unusable_password(self) -> None:
