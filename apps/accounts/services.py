@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.emails import send_account_email
-from apps.accounts.models import AuthToken, User, normalize_email
+from apps.accounts.models import AuthToken, Transport, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
     password_reset_tokens,
@@ -32,6 +32,7 @@ from apps.notifications.email import frontend_link
 
 class LoginLockedOut(TooManyRequests):
     default_detail = "Too many failed login attempts. Try again later."
+    # The same answer for the password change: its failures count as failed logins.
 
 
 class InvalidCredentials(Unauthenticated):
@@ -88,9 +89,17 @@ def signup(*, email: str, password: str) -> None:
 
 
 def token_issue(
-    *, user: User, client_name: str, user_agent: str, ip_address: str | None
+    *,
+    user: User,
+    client_name: str,
+    user_agent: str,
+    ip_address: str | None,
+    transport: Transport = Transport.BEARER,
 ) -> IssuedToken:
-    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first."""
+    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first.
+
+    ``transport`` only records how the client keeps it (the sessions list shows it).
+    """
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per user
         limit: int = settings.TOKEN_LIMIT_PER_USER
@@ -105,19 +114,19 @@ def token_issue(
             user_agent=user_agent,
             ip_address=ip_address,
             last_used_at=timezone.now(),
+            transport=transport,
         )
     return IssuedToken(token=token, session=session)
 
 
-def login(
-    *, request: HttpRequest, email: str, password: str, client_name: str
-) -> tuple[User, IssuedToken]:
-    """Check the password under django-axes and issue a token.
+def _authenticate_guarded(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """Check ``email``'s password under django-axes; None when it is wrong.
 
-    A locked-out (email, IP) pair is refused before the password is checked,
-    with the same answer whether or not it is right.
+    A locked-out (email, IP) pair is refused (429) before the password is
+    checked, with the same answer whether or not it is right; a wrong password
+    counts as a failure for that pair. Call it outside a transaction, or the
+    failure it records would roll back with the caller's error.
     """
-    email = normalize_email(email)
     credentials = {"email": email}
     retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
     if not AxesProxyHandler.is_allowed(request, credentials):
@@ -126,13 +135,33 @@ def login(
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise LoginLockedOut(retry_after=retry_after)
-        raise InvalidCredentials()
+        return None
     assert isinstance(user, User)
+    return user
+
+
+def login(
+    *,
+    request: HttpRequest,
+    email: str,
+    password: str,
+    client_name: str,
+    transport: Transport = Transport.BEARER,
+) -> tuple[User, IssuedToken]:
+    """Check the password under django-axes and issue a token.
+
+    A locked-out (email, IP) pair is refused before the password is checked,
+    with the same answer whether or not it is right.
+    """
+    user = _authenticate_guarded(request=request, email=normalize_email(email), password=password)
+    if user is None:
+        raise InvalidCredentials()
     issued = token_issue(
         user=user,
         client_name=client_name,
         user_agent=user_agent(request),
         ip_address=client_ip(request),
+        transport=transport,
     )
     user_logged_in.send(sender=User, request=request, user=user)
     return user, issued
@@ -152,19 +181,34 @@ def logout_all(*, user: User) -> None:
     AuthToken.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def password_change(
-    *, user: User, current_digest: str, current_password: str, new_password: str
+    *,
+    request: HttpRequest,
+    user: User,
+    current_digest: str,
+    current_password: str,
+    new_password: str,
 ) -> None:
-    """Change the password and revoke every other session of the user."""
-    account = User.objects.select_for_update().get(pk=user.pk)
-    if not account.check_password(current_password):
+    """Change the password and revoke every other session of the user.
+
+    The current password is checked like a login's, under django-axes: a
+    wrong one counts as a failed login for (email, IP), and a locked-out pair
+    is refused with 429 before the password is checked (a stolen token cannot
+    guess the password at will; the view is throttled per user and per IP too).
+    """
+    if _authenticate_guarded(request=request, email=user.email, password=current_password) is None:
         raise InvalidInput(
             {"current_password": ["The current password is not correct."]}, code="invalid"
         )
+    _password_set(user=user, keep_session_digest=current_digest, new_password=new_password)
+
+
+@transaction.atomic
+def _password_set(*, user: User, keep_session_digest: str, new_password: str) -> None:
+    account = User.objects.select_for_update().get(pk=user.pk)
     _validate_new_password(new_password, account)
     account.set_password(new_password)
-    account.keep_session_digest = current_digest
+    account.keep_session_digest = keep_session_digest
     account.save(update_fields=["password"])  # revokes the other sessions (signals)
 
 

@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
-    "django_tasks_db",
+    # Before django_tasks_db: its db_worker command is replaced by ours
+    # (apps/jobs/management/commands/db_worker.py); the first app wins.
     "apps.jobs",
+    "django_tasks_db",
     "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
