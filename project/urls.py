@@ -29,7 +29,7 @@ urlpatterns = [
 
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
-    urlpatterns.append(path("dev/mailbox/", include("apps.core.mailbox_views")))
+    urlpatterns.append(path("dev/mailbox/", include("apps.notifications.mailbox_views")))
 
 # --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
 if settings.BENCHMARK_ENDPOINTS:
