@@ -13,10 +13,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
+from psycopg_pool import PoolClosed, PoolTimeout
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from apps.core.context import request_id_var
+from apps.core.db import DatabaseUnavailable, database_breaker, is_unavailable, trip
 
 
 class ErrorFormatter(ExceptionFormatter):
@@ -30,7 +33,9 @@ class ErrorFormatter(ExceptionFormatter):
 
 
 class ExceptionHandler(StandardExceptionHandler):
-    """drf-standardized-errors' handler, plus Django's ValidationError as a 400.
+    """drf-standardized-errors' handler, plus Django's ValidationError as a 400,
+    and an unreachable database as a 503 with ``Retry-After`` (opening the
+    database's circuit breaker, see ``apps.core.db``).
 
     Model and password validators raise Django's ValidationError; without this
     it would be an unhandled exception (a 500) instead of the client's mistake.
@@ -40,7 +45,21 @@ class ExceptionHandler(StandardExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=as_serializer_error(exc))
+        if is_unavailable(exc):
+            # A failure of the database opens the breaker. The breaker's own
+            # refusal does not, nor does a pool that was retired (PoolClosed) or
+            # gave up waiting (PoolTimeout: a waiter from before the outage, or
+            # an exhausted pool; failed connection attempts trip it themselves).
+            if not isinstance(exc, DatabaseUnavailable | PoolClosed) and not _pool_timeout(exc):
+                trip(exc)
+            return ServiceUnavailable(wait=database_breaker.retry_after())
         return super().convert_known_exceptions(exc)
+
+    @override
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        if isinstance(exc, ServiceUnavailable):
+            return  # one log line per outage (the breaker's), not one per request
+        super().report_exception(exc, response)
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -53,6 +72,25 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
+
+
+def _pool_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, PoolTimeout) or isinstance(exc.__cause__, PoolTimeout)
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A backing service the request needs (the database) cannot be reached now.
+
+    Carries ``wait``: the handler sends it as ``Retry-After``.
+    """
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is temporarily unavailable; retry shortly."
+    default_code = "service_unavailable"
+
+    def __init__(self, *, wait: int) -> None:
+        super().__init__()
+        self.wait = wait
 
 
 class Conflict(exceptions.APIException):
