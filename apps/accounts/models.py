@@ -5,7 +5,7 @@ from typing import Any, ClassVar, override
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models.functions import Lower, Now
 from django.utils import timezone
 from knox.models import AbstractAuthToken
@@ -52,6 +52,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects: ClassVar[UserManager] = UserManager()
 
+    # Not columns. Set by ``set_unusable_password`` (Django's ``set_password``
+    # keeps the raw password in ``_password`` until the save), read by the
+    # receiver that revokes every session when the password changes
+    # (``apps.accounts.signals``): ``keep_session_digest`` names the one
+    # session a change made through the API keeps.
+    _password: str | None  # declared by AbstractBaseUser, unknown to django-stubs
+    password_made_unusable: bool = False
+    keep_session_digest: str | None = None
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -64,6 +73,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     @override
     def __str__(self) -> str:
         return self.email
+
+    @override
+    def save(self, **kwargs: Any) -> None:
+        # One transaction for the row and what its post_save receiver does:
+        # a new password (or a deactivation) and the deletion of the user's
+        # sessions commit together, also from the shell or the admin.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
+            super().save(**kwargs)
+
+    @override
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_made_unusable = True
 
 
 class AuthToken(AbstractAuthToken):

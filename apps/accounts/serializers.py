@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from apps.accounts.models import AuthToken, User, normalize_email
+from apps.core.validators import validate_single_line
 
 
 class UserOutput(serializers.Serializer[User]):
@@ -94,7 +95,9 @@ class LoginOutput(serializers.Serializer[Any]):
 
 
 class MeUpdateInput(serializers.Serializer[Any]):
-    full_name = serializers.CharField(max_length=150, allow_blank=True)
+    full_name = serializers.CharField(
+        max_length=150, allow_blank=True, validators=[validate_single_line]
+    )
 
 
 class SessionOutput(serializers.Serializer[AuthToken]):

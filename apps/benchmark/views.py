@@ -18,7 +18,6 @@ from datetime import datetime
 from adrf.views import APIView
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +25,7 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.accounts.serializers import UserOutput, UserPublic, user_public_from
 from apps.core.db import get_pool
+from apps.core.errors import NotFound
 from apps.core.views import AsyncAPIView
 
 BENCH_USER_EMAIL = "bench@example.com"

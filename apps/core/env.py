@@ -20,6 +20,14 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name) or default
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """The variable's value (case-insensitive), which must be one of ``choices``."""
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:

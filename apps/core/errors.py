@@ -1,25 +1,154 @@
-"""The one error shape, for DRF and for Django itself.
+"""The one error shape, for DRF and for Django itself, and the domain errors.
 
 Every error body is ``{"type": ..., "errors": [{"code", "detail", "attr"}],
 "request_id": ...}`` (drf-standardized-errors' shape plus the request id).
-Domain code raises the exceptions below; nothing builds an error response by
-hand.
+
+Services and selectors raise the domain errors below (``NotFound``,
+``PermissionDenied``, ``Conflict``, ...). They do not depend on DRF: the same
+code runs in job workers, where an HTTP exception means nothing. The
+exception handler maps each to the standard shape at one boundary; nothing
+builds an error response by hand.
 """
 
-from typing import Any, override
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, override
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
 from psycopg_pool import PoolClosed, PoolTimeout
-from rest_framework import exceptions, status
+from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from apps.core.context import request_id_var
 from apps.core.db import DatabaseUnavailable, database_breaker, is_unavailable, trip
+
+
+class DomainError(Exception):
+    """An error the caller can act on, independent of any web framework.
+
+    ``status_code`` is what the API answers; ``code`` is the machine-readable
+    error code and ``detail`` the message (the class defaults unless given).
+    """
+
+    status_code: ClassVar[int] = 400
+    default_code: ClassVar[str] = "invalid"
+    default_detail: ClassVar[str] = "Invalid input."
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None) -> None:
+        self.detail = detail if detail is not None else self.default_detail
+        self.code = code if code is not None else self.default_code
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    """404: it does not exist, or the caller may not know that it does."""
+
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "Not found."
+
+
+class PermissionDenied(DomainError):
+    """403: the caller is known and may see it, but not do this."""
+
+    status_code = 403
+    default_code = "permission_denied"
+    default_detail = "You do not have permission to perform this action."
+
+
+class Unauthenticated(DomainError):
+    """401: the credentials were not accepted."""
+
+    status_code = 401
+    default_code = "authentication_failed"
+    default_detail = "Incorrect authentication credentials."
+
+
+class Conflict(DomainError):
+    """409: not possible in the resource's current state."""
+
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "The request conflicts with the current state of the resource."
+
+
+class PreconditionFailed(DomainError):
+    """412: the version the client holds is no longer current."""
+
+    status_code = 412
+    default_code = "precondition_failed"
+    default_detail = "The resource was changed by someone else; fetch it again."
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+class TooManyRequests(DomainError):
+    """429 with ``Retry-After``: try again in ``retry_after`` seconds."""
+
+    status_code = 429
+    default_code = "throttled"
+    default_detail = "Request was throttled."
+
+    def __init__(
+        self, detail: str | None = None, *, code: str | None = None, retry_after: float | None
+    ) -> None:
+        super().__init__(detail, code=code)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """503 with ``Retry-After``: a backing service the request needs (the database) is down."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+    default_detail = "The service is temporarily unavailable; retry shortly."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class InvalidInput(DomainError):
+    """400 naming the input fields at fault: ``{field: [message, ...]}``, one code."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, errors: Mapping[str, Sequence[str]], *, code: str | None = None) -> None:
+        super().__init__(
+            "; ".join(message for messages in errors.values() for message in messages), code=code
+        )
+        self.errors = {field: list(messages) for field, messages in errors.items()}
+
+
+def as_api_exception(error: DomainError) -> exceptions.APIException:
+    """The DRF exception drf-standardized-errors formats for ``error`` (the one mapping)."""
+    if isinstance(error, InvalidInput):
+        return exceptions.ValidationError(
+            {
+                field: [ErrorDetail(message, code=error.code) for message in messages]
+                for field, messages in error.errors.items()
+            }
+        )
+    if isinstance(error, TooManyRequests):
+        return exceptions.Throttled(wait=error.retry_after, detail=error.detail, code=error.code)
+    converted = exceptions.APIException(detail=error.detail, code=error.code)
+    converted.status_code = error.status_code
+    if isinstance(error, ServiceUnavailable):
+        converted.wait = error.retry_after  # type: ignore[attr-defined]  # sent as Retry-After
+    return converted
 
 
 class ErrorFormatter(ExceptionFormatter):
@@ -33,8 +162,8 @@ class ErrorFormatter(ExceptionFormatter):
 
 
 class ExceptionHandler(StandardExceptionHandler):
-    """drf-standardized-errors' handler, plus Django's ValidationError as a 400,
-    and an unreachable database as a 503 with ``Retry-After`` (opening the
+    """drf-standardized-errors' handler, plus domain errors, Django's ValidationError
+    and an unreachable database (a 503 with ``Retry-After`` that opens the
     database's circuit breaker, see ``apps.core.db``).
 
     Model and password validators raise Django's ValidationError; without this
@@ -43,6 +172,8 @@ class ExceptionHandler(StandardExceptionHandler):
 
     @override
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DomainError):
+            return as_api_exception(exc)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=as_serializer_error(exc))
         if is_unavailable(exc):
@@ -52,51 +183,18 @@ class ExceptionHandler(StandardExceptionHandler):
             # an exhausted pool; failed connection attempts trip it themselves).
             if not isinstance(exc, DatabaseUnavailable | PoolClosed) and not _pool_timeout(exc):
                 trip(exc)
-            return ServiceUnavailable(wait=database_breaker.retry_after())
+            return as_api_exception(ServiceUnavailable(retry_after=database_breaker.retry_after()))
         return super().convert_known_exceptions(exc)
 
     @override
     def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
-        if isinstance(exc, ServiceUnavailable):
+        if is_unavailable(self.exc):
             return  # one log line per outage (the breaker's), not one per request
         super().report_exception(exc, response)
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource was changed by someone else; fetch it again."
-    default_code = "precondition_failed"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
-
-
 def _pool_timeout(exc: BaseException) -> bool:
     return isinstance(exc, PoolTimeout) or isinstance(exc.__cause__, PoolTimeout)
-
-
-class ServiceUnavailable(exceptions.APIException):
-    """A backing service the request needs (the database) cannot be reached now.
-
-    Carries ``wait``: the handler sends it as ``Retry-After``.
-    """
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The service is temporarily unavailable; retry shortly."
-    default_code = "service_unavailable"
-
-    def __init__(self, *, wait: int) -> None:
-        super().__init__()
-        self.wait = wait
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
-    default_code = "conflict"
 
 
 def error_payload(
@@ -123,6 +221,23 @@ def json_error(*, status_code: int, code: str, detail: str) -> JsonResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return json_error(status_code=400, code="bad_request", detail="Bad request.")
+
+
+def disallowed_host(request: HttpRequest, exception: DisallowedHost) -> HttpResponse:
+    """A Host outside ``ALLOWED_HOSTS``, explained: for DEBUG only (it names the setting)."""
+    # What get_host() checked (USE_X_FORWARDED_HOST stays off here).
+    raw = str(request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""))
+    domain, _port = split_domain_port(raw)
+    if domain:
+        hosts = ",".join([*settings.ALLOWED_HOSTS, domain])
+        detail = (
+            f"The Host header {raw!r} is not in ALLOWED_HOSTS; "
+            f"ALLOWED_HOSTS={hosts} would accept it (`uv run dev --host 0.0.0.0` adds this "
+            "machine's names and addresses for the run)."
+        )
+    else:
+        detail = f"{exception} Shown because DEBUG is on."
+    return json_error(status_code=400, code="bad_request", detail=detail)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

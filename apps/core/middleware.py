@@ -6,6 +6,7 @@ middleware per request. Here every middleware either is native async or
 skips that path for API requests.
 """
 
+import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,11 +19,15 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware import csp
 from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
+from apps.core.errors import disallowed_host
+
+security_logger = logging.getLogger("django.security.DisallowedHost")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -62,7 +67,12 @@ class RequestIdMiddleware:
             request.get_host()
         except DisallowedHost as exc:
             # Answered here, with the request id set: the JSON 400 handler.
-            response = await sync_to_async(response_for_exception)(request, exc)
+            if settings.DEBUG:
+                # Django would answer its HTML debug page; ours says what to set.
+                security_logger.error(str(exc), extra={"status_code": 400, "request": request})
+                response = disallowed_host(request, exc)
+            else:
+                response = await sync_to_async(response_for_exception)(request, exc)
             assert response is not None
         else:
             response = await self.get_response(request)
@@ -86,6 +96,30 @@ async def inline_acall(self: MiddlewareMixin, request: HttpRequest) -> HttpRespo
         response = hooks.process_response(request, response)
     assert response is not None
     return response
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware, hop-free, with a second policy for HTML pages.
+
+    Every response gets ``SECURE_CSP`` / ``SECURE_CSP_REPORT_ONLY`` (the
+    strict API policy) except an HTML one (Swagger UI, Redoc, the admin),
+    which gets ``CSP_PAGES`` / ``CSP_PAGES_REPORT_ONLY``: their templates put
+    the request's nonce on their inline code. A view's own ``csp_override``
+    still wins. Both hooks are pure computation, so they run inline.
+    """
+
+    @override
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        return await inline_acall(self, request)
+
+    @override
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if str(response.get("Content-Type", "")).startswith("text/html"):
+            if not hasattr(response, "_csp_config"):
+                response._csp_config = settings.CSP_PAGES  # type: ignore[attr-defined]
+            if not hasattr(response, "_csp_ro_config"):
+                response._csp_ro_config = settings.CSP_PAGES_REPORT_ONLY  # type: ignore[attr-defined]
+        return super().process_response(request, response)
 
 
 def admin_path(request: HttpRequest) -> bool:

@@ -1,4 +1,7 @@
-"""OpenAPI components shared by every operation.
+"""OpenAPI components and example builders shared by every operation.
+
+Each app's own decorations live in its ``openapi.py`` beside its ``views.py``;
+what they have in common is here.
 
 drf-standardized-errors documents a 400 with a component per operation
 (``<OperationId>ErrorResponse400`` plus per-field code enums), which bloats a
@@ -12,6 +15,7 @@ from typing import Any, override
 
 from django.db import models
 from drf_spectacular.plumbing import get_doc
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 
@@ -61,3 +65,45 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         handler_doc = get_doc(handler) if handler is not None else ""
         own_doc = self.view.__class__.__dict__.get("__doc__")
         return handler_doc or (get_doc(self.view.__class__) if own_doc else "")
+
+
+EXAMPLE_REQUEST_ID = "3f6c0d2e9b0a4c1e8f7a6b5c4d3e2f1a"
+
+
+def request_example(name: str, value: Any) -> OpenApiExample:
+    """An example request body."""
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+def response_example(name: str, value: Any, status_code: str | None = None) -> OpenApiExample:
+    """An example response body; for ``status_code`` only when given (else the success one).
+
+    A list operation's example is one item: drf-spectacular wraps it in the
+    paginated envelope itself.
+    """
+    if status_code is None:
+        return OpenApiExample(name, value=value, response_only=True)
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[status_code])
+
+
+def page_example(name: str, item: dict[str, Any]) -> OpenApiExample:
+    """A list example given as a whole page (``next``/``previous``/``results``)."""
+    return response_example(name, {"next": None, "previous": None, "results": [item]})
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """An error status documented with the standard error body."""
+    return OpenApiResponse(ErrorResponseSerializer, description=description)
+
+
+def error_example(name: str, *, status_code: str, code: str, detail: str) -> OpenApiExample:
+    """An example of the standard error body for ``status_code``."""
+    return response_example(
+        name,
+        {
+            "type": "client_error",
+            "errors": [{"code": code, "detail": detail, "attr": None}],
+            "request_id": EXAMPLE_REQUEST_ID,
+        },
+        status_code,
+    )

@@ -6,8 +6,8 @@ from uuid import UUID
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
-from rest_framework.exceptions import NotFound
 
+from apps.core.errors import NotFound
 from apps.documents.models import SEARCH_CONFIG, Document
 
 # Stable orderings for cursor pagination: the cursor is built from the first

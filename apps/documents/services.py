@@ -15,10 +15,9 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.accounts.models import User
-from apps.core.errors import PreconditionFailed
+from apps.core.errors import NotFound, PermissionDenied, PreconditionFailed
 from apps.documents.models import Document, DocumentStatus
 from apps.workspaces.access import has_role
 from apps.workspaces.events import DOCUMENT_CREATED, DOCUMENT_DELETED, DOCUMENT_UPDATED, publish

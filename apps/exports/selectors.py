@@ -3,20 +3,16 @@
 from uuid import UUID
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
 from apps.accounts.models import User
+from apps.core.errors import NotFound
 from apps.exports.models import Export, ExportStatus
 from apps.workspaces.access import aget_membership
 
 
 def export_list_for(*, workspace_id: UUID) -> QuerySet[Export]:
     """The workspace's exports, newest first (lazy; paginate it)."""
-    return (
-        Export.objects.filter(workspace_id=workspace_id)
-        .select_related("job")
-        .order_by("-created_at", "-id")
-    )
+    return Export.objects.filter(workspace_id=workspace_id).order_by("-created_at", "-id")
 
 
 async def aexport_access(*, workspace_id: UUID, export_id: UUID) -> Export:

@@ -7,8 +7,8 @@ Who may read is decided before these run: the views are ``WorkspaceScopedView``s
 from uuid import UUID
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
+from apps.core.errors import NotFound
 from apps.webhooks.models import Delivery, WebhookEndpoint
 
 

@@ -65,7 +65,8 @@ class WebhookEndpointOutput(serializers.Serializer[WebhookEndpoint]):
 
 class WebhookEndpointCreatedOutput(WebhookEndpointOutput):
     secret = serializers.CharField(
-        help_text="The signing secret. Shown only in this response: store it now."
+        help_text="The signing secret (Standard Webhooks: `whsec_` + base64). Shown only in "
+        "this response: store it now."
     )
 
 
@@ -84,7 +85,7 @@ class WebhookEnvelopeOutput(serializers.Serializer[Any]):
 
 
 class DeliveryOutput(serializers.Serializer[Delivery]):
-    id = serializers.UUIDField(help_text="Also sent as the Webhook-Id header.")
+    id = serializers.UUIDField(help_text="Also sent as the `webhook-id` header.")
     event_id = serializers.UUIDField()
     event = serializers.ChoiceField(choices=WebhookEvent.choices)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
@@ -99,6 +100,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
         help_text="This delivery's failure disabled the endpoint."
     )
     redelivery_of = serializers.UUIDField(source="redelivery_of_id", allow_null=True)
+    request_id = serializers.CharField(
+        help_text="X-Request-ID of the request that caused the event (or the redelivery); "
+        "every log line of its delivery job carries it. Empty when no request did."
+    )
     created_at = serializers.DateTimeField()
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)

@@ -7,9 +7,9 @@ confirm that the workspace exists). A member whose role is too low gets 403.
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.accounts.models import User
+from apps.core.errors import NotFound, PermissionDenied
 from apps.workspaces.models import ROLE_RANK, Membership, Role
 
 

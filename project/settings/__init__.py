@@ -11,6 +11,7 @@ from project.settings.accounts import *  # noqa: F403
 from project.settings.api import *  # noqa: F403
 from project.settings.core import *  # noqa: F403
 from project.settings.database import *  # noqa: F403
+from project.settings.devstack import *  # noqa: F403
 from project.settings.email import *  # noqa: F403
 from project.settings.exports import *  # noqa: F403
 from project.settings.jobs import *  # noqa: F403

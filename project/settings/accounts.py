@@ -47,6 +47,13 @@ THROTTLE_RATES = {
     "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/h"),
     "email_verification": env_str("THROTTLE_EMAIL_VERIFICATION", "5/h"),
     "login": env_str("THROTTLE_LOGIN", "60/m"),
+    # Per IP and per user (each guess of the current password costs a hash).
+    "password_change": env_str("THROTTLE_PASSWORD_CHANGE", "10/h"),
+    # Reset confirmations and email verifications, per IP.
+    "account_link": env_str("THROTTLE_ACCOUNT_LINKS", "30/h"),
+    # Invitations (each one an email): per inviter, and per workspace.
+    "invitation": env_str("THROTTLE_INVITATIONS", "30/h"),
+    "invitation_workspace": env_str("THROTTLE_INVITATIONS_PER_WORKSPACE", "100/h"),
 }
 
 PASSWORD_RESET_TIMEOUT = int(

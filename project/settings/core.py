@@ -5,6 +5,7 @@ from pathlib import Path
 import django_stubs_ext
 
 from apps.core.env import env_bool, env_int, env_list, env_str
+from project.settings.devstack import DEV_STACK
 
 # Lets generic Django classes be subscripted at runtime (ModelAdmin[User], ...).
 django_stubs_ext.monkeypatch()
@@ -14,8 +15,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 INSECURE_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# A running `uv run dev` fills in what is unset (project.settings.devstack).
+SECRET_KEY = env_str("SECRET_KEY", DEV_STACK.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY))
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [host for host in DEV_STACK.get("ALLOWED_HOSTS", "").split(",") if host]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,8 +38,11 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
-    "django_tasks_db",
+    # Before django_tasks_db: its db_worker command is replaced by ours
+    # (apps/jobs/management/commands/db_worker.py); the first app wins.
     "apps.jobs",
+    "django_tasks_db",
+    "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
     "apps.documents",
@@ -45,11 +52,13 @@ INSTALLED_APPS = [
 
 # Every entry is async-capable and makes no thread hop on an API request:
 # the request-id and CORS middleware are native async, SecurityMiddleware is
-# made hop-free in CoreConfig.ready(), and the session/auth/messages stack only
-# runs for the admin (see apps.core.middleware).
+# made hop-free in CoreConfig.ready(), the CSP middleware (Django's, with a
+# policy for HTML pages) runs its hooks inline, and the session/auth/messages
+# stack only runs for the admin (see apps.core.middleware).
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.AdminSessionMiddleware",
     "apps.core.middleware.AdminAuthenticationMiddleware",
@@ -70,6 +79,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -3,8 +3,11 @@
 import dj_database_url
 
 from apps.core.env import env_bool, env_int, env_str
+from project.settings.devstack import DEV_STACK
 
-DATABASE_URL = env_str("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/app")
+DATABASE_URL = env_str(
+    "DATABASE_URL", DEV_STACK.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/app")
+)
 # Behind a transaction-mode pooler (PgBouncer, Neon's "-pooler" host) prepared
 # statements and server-side cursors do not survive between transactions.
 DATABASE_BEHIND_POOLER = env_bool("DATABASE_BEHIND_POOLER", False)

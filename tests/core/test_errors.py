@@ -97,3 +97,87 @@ async def test_unhandled_exception_outside_drf_is_json_500_without_details(
 async def test_disallowed_host_is_json_400(api: AsyncClient) -> None:
     response = await api.get("/healthz", headers={"host": "evil.example"})
     assert_error_shape(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "expected"),
+    [
+        ("not-found", 404, ("client_error", "not_found", "Not found.", None)),
+        (
+            "permission-denied",
+            403,
+            ("client_error", "permission_denied", "Only the author may.", None),
+        ),
+        (
+            "unauthenticated",
+            401,
+            (
+                "client_error",
+                "authentication_failed",
+                "Incorrect authentication credentials.",
+                None,
+            ),
+        ),
+        ("conflict", 409, ("client_error", "already_running", "Already running.", None)),
+        (
+            "precondition-failed",
+            412,
+            (
+                "client_error",
+                "precondition_failed",
+                "The resource was changed by someone else; fetch it again.",
+                None,
+            ),
+        ),
+        (
+            "payload-too-large",
+            413,
+            ("client_error", "payload_too_large", "The request body is too large.", None),
+        ),
+        (
+            "too-many-requests",
+            429,
+            ("client_error", "throttled", "Slow down. Expected available in 30 seconds.", None),
+        ),
+        ("invalid-input", 400, ("validation_error", "invalid", "Expired.", "token")),
+    ],
+)
+async def test_domain_errors_answer_in_the_standard_shape(
+    api: AsyncClient, name: str, status: int, expected: tuple[str, str, str, str | None]
+) -> None:
+    kind, code, detail, attr = expected
+    response = await api.get(f"/api/v1/test/domain-error/{name}")
+    body = assert_error_shape(response, status, code)
+    assert body["type"] == kind
+    assert body["errors"][0] == {"code": code, "detail": detail, "attr": attr}
+    if name == "too-many-requests":
+        assert response["Retry-After"] == "30"
+    if name == "invalid-input":
+        assert [error["detail"] for error in body["errors"]] == ["Expired.", "Unknown."]
+
+
+def test_services_and_selectors_raise_no_drf_exceptions() -> None:
+    """Domain code runs in workers too: it raises ``apps.core.errors``, never DRF's."""
+    import ast
+    from pathlib import Path
+
+    apps_dir = Path(__file__).resolve().parents[2] / "apps"
+    domain_modules = [
+        path
+        for path in apps_dir.glob("*/*.py")
+        if path.stem in {"services", "selectors", "access", "jobs", "tasks"}
+    ]
+    assert domain_modules
+    offenders = []
+    for path in domain_modules:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(name.startswith("rest_framework") for name in names):
+                offenders.append(str(path.relative_to(apps_dir)))
+    assert offenders == []

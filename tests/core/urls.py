@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from apps.core import errors
 from apps.core.views import AsyncAPIView
 from project.urls import urlpatterns as project_urlpatterns
 
@@ -75,6 +76,28 @@ class MissingView(AsyncAPIView):
         raise exceptions.NotFound()
 
 
+DOMAIN_ERRORS: dict[str, errors.DomainError] = {
+    "not-found": errors.NotFound(),
+    "permission-denied": errors.PermissionDenied("Only the author may."),
+    "unauthenticated": errors.Unauthenticated(),
+    "conflict": errors.Conflict("Already running.", code="already_running"),
+    "precondition-failed": errors.PreconditionFailed(),
+    "payload-too-large": errors.PayloadTooLarge(),
+    "too-many-requests": errors.TooManyRequests("Slow down.", retry_after=30),
+    "invalid-input": errors.InvalidInput({"token": ["Expired.", "Unknown."]}, code="invalid"),
+}
+
+
+class DomainErrorView(AsyncAPIView):
+    """Raises the domain error its URL names, as a service would."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    async def get(self, request: Request, name: str) -> Response:
+        raise DOMAIN_ERRORS[name]
+
+
 class BrokenView(AsyncAPIView):
     permission_classes = [AllowAny]
 
@@ -135,6 +158,7 @@ test_routes = [
     path("forbidden", ForbiddenView.as_view()),
     path("missing", MissingView.as_view()),
     path("broken", BrokenView.as_view()),
+    path("domain-error/<str:name>", DomainErrorView.as_view()),
     path("broken-django", broken_django_view),
     path("threads", ThreadRecordingView.as_view()),
 ]

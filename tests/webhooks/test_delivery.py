@@ -271,7 +271,7 @@ def test_the_address_is_checked_again_when_sending(receiver: Receiver) -> None:
     settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = False
     try:
         with pytest.raises(DeliveryFailed, match="non-public address"):
-            delivery_attempt(delivery_id=str(delivery.pk))
+            delivery_attempt(delivery_id=str(delivery.pk), attempt=1, retry_in=None)
     finally:
         settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = settings_before
     delivery.refresh_from_db()

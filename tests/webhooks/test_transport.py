@@ -1,11 +1,17 @@
 """The outbound transport: address checks, pinning to the checked address, signing."""
 
+import base64
 import ipaddress
+import re
 import time
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from standardwebhooks import Webhook
 
 from apps.webhooks import signing, transport
+from tests.live import PROJECT_ROOT
 from tests.webhooks.receiver import Receiver, verify_webhook
 
 
@@ -49,10 +55,9 @@ def test_the_request_goes_to_the_checked_address_with_the_name_as_host(
     attempt = transport.post(
         destination,
         body=body,
-        headers={
-            signing.TIMESTAMP_HEADER: str(timestamp),
-            signing.SIGNATURE_HEADER: signing.sign(secret=secret, timestamp=timestamp, body=body),
-        },
+        headers=signing.signed_headers(
+            secret=secret, message_id="msg_1", timestamp=timestamp, body=body
+        ),
         timeout=5,
     )
     assert attempt.succeeded
@@ -72,17 +77,73 @@ def test_an_unreachable_address_is_a_failed_attempt_not_an_exception() -> None:
     assert attempt.error.startswith("ConnectError")
 
 
-def test_signatures_verify_and_any_change_breaks_them() -> None:
-    secret, body, timestamp = signing.new_secret(), b'{"a":1}', int(time.time())
-    signature = signing.sign(secret=secret, timestamp=timestamp, body=body)
-    headers = {"Webhook-Timestamp": str(timestamp), "Webhook-Signature": signature}
-    assert signing.verify(secret=secret, timestamp=timestamp, body=body, signature=signature)
+def _signed(
+    secret: str, body: bytes, *, message_id: str = "msg_2Lq", at: int = 0
+) -> dict[str, str]:
+    timestamp = at or int(time.time())
+    return signing.signed_headers(
+        secret=secret, message_id=message_id, timestamp=timestamp, body=body
+    )
+
+
+def test_secrets_are_standard_webhooks_secrets() -> None:
+    secret = signing.new_secret()
+    assert re.fullmatch(r"whsec_[A-Za-z0-9+/]{43}=", secret)
+    assert len(signing.secret_key(secret)) == 32
+    with pytest.raises(ValueError, match="base64"):
+        signing.secret_key("whsec_not*base64")
+
+
+def test_the_standard_webhooks_library_signs_exactly_like_us() -> None:
+    secret, body, timestamp = signing.new_secret(), '{"a":"é"}'.encode(), int(time.time())
+    ours = signing.sign(secret=secret, message_id="msg_1", timestamp=timestamp, body=body)
+    theirs = Webhook(secret).sign("msg_1", datetime.fromtimestamp(timestamp, UTC), body)
+    assert ours == theirs
+    assert ours.startswith("v1,")
+    digest = base64.b64decode(ours.removeprefix("v1,"), validate=True)
+    assert len(digest) == 32  # HMAC-SHA256
+
+
+def test_the_library_verifies_our_signatures_and_any_change_breaks_them() -> None:
+    secret, body = signing.new_secret(), b'{"a":1}'
+    headers = _signed(secret, body)
+    assert Webhook(secret).verify(body, headers) == {"a": 1}
     assert verify_webhook(secret, headers, body)  # docs/webhooks.md's receiver code
     assert not verify_webhook(secret, headers, b'{"a":2}')
     assert not verify_webhook(signing.new_secret(), headers, body)
-    old = timestamp - 3600  # correctly signed, but replayed an hour later
-    stale = {
-        "Webhook-Timestamp": str(old),
-        "Webhook-Signature": signing.sign(secret=secret, timestamp=old, body=body),
-    }
-    assert not verify_webhook(secret, stale, body)
+    # The id is signed: the same signature under another id is refused.
+    assert not verify_webhook(secret, {**headers, signing.ID_HEADER: "msg_other"}, body)
+    # Correctly signed, but replayed an hour later.
+    assert not verify_webhook(secret, _signed(secret, body, at=int(time.time()) - 3600), body)
+
+
+def test_a_rotated_header_with_several_signatures_verifies_with_either() -> None:
+    old, new, body = signing.new_secret(), signing.new_secret(), b"{}"
+    timestamp = int(time.time())
+    signatures = " ".join(
+        signing.sign(secret=secret, message_id="msg_1", timestamp=timestamp, body=body)
+        for secret in (old, new)
+    )
+    for secret in (old, new):
+        assert signing.verify(
+            secret=secret, message_id="msg_1", timestamp=timestamp, body=body, signature=signatures
+        )
+
+
+def _docs_python_blocks() -> dict[str, Any]:
+    """Every python block of docs/webhooks.md, run in one namespace."""
+    text = (PROJECT_ROOT / "docs" / "webhooks.md").read_text()
+    namespace: dict[str, Any] = {}
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
+        exec(compile(block, "docs/webhooks.md", "exec"), namespace)  # noqa: S102  (our own docs)
+    return namespace
+
+
+def test_the_docs_verification_code_accepts_real_signatures_only() -> None:
+    docs = _docs_python_blocks()
+    secret, body = signing.new_secret(), b'{"id":"evt_1"}'
+    headers = _signed(secret, body)
+    for verify in (docs["verify_webhook"], docs["verify_webhook_by_hand"]):
+        assert verify(secret, headers, body), verify.__name__
+        assert not verify(secret, headers, body + b" "), verify.__name__
+        assert not verify(secret, _signed(secret, body, at=int(time.time()) - 3600), body)

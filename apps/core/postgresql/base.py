@@ -23,12 +23,14 @@ _POOLS: dict[str, Any] = vars(base.DatabaseWrapper)["_connection_pools"]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def __init__(self, settings_dict: dict[str, Any], alias: str = "default") -> None:
-        pool = settings_dict.get("OPTIONS", {}).get("pool")
-        if isinstance(pool, dict):
-            # A failed connection attempt of the pool opens the breaker at once.
-            pool.setdefault("connection_class", TrippingConnection)
-        super().__init__(settings_dict, alias)
+    @property
+    @override
+    def pool(self) -> Any:
+        """Django's pool, whose failed connection attempts open the breaker at once."""
+        pool = super().pool
+        if pool is not None and pool.connection_class is not TrippingConnection:
+            pool.connection_class = TrippingConnection  # set before Django opens it
+        return pool
 
     @override
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
