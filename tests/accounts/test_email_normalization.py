@@ -116,13 +116,13 @@ def _migration(app: str, name: str) -> Any:
 def test_the_migration_normalises_existing_users() -> None:
     ada = User.objects.create_user(email="ada@example.com", password=None)
     User.objects.filter(pk=ada.pk).update(email="Ada@Exämple.com")  # as stored before
-    _migration("accounts", "0003_normalize_emails").normalize_user_emails(installed_apps, None)
+    _migration("accounts", "0004_normalize_emails").normalize_user_emails(installed_apps, None)
     assert User.objects.get(pk=ada.pk).email == "ada@xn--exmple-cua.com"
 
 
 @pytest.mark.django_db
 def test_the_migration_reports_accounts_that_would_collide_and_changes_nothing() -> None:
-    migration = _migration("accounts", "0003_normalize_emails")
+    migration = _migration("accounts", "0004_normalize_emails")
     unicode_form = User.objects.create_user(email="ada@example.com", password=None)
     User.objects.filter(pk=unicode_form.pk).update(email="Ada@Exämple.com")
     idna_form = User.objects.create_user(email="ada@xn--exmple-cua.com", password=None)

@@ -59,7 +59,7 @@ def normalize_user_emails(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_auth_token"),
+        ("accounts", "0003_authtoken_transport"),
     ]
 
     operations = [
