@@ -24,8 +24,11 @@ urlpatterns = [
     path("api/v1/", include("apps.documents.urls")),
     path("api/v1/", include("apps.webhooks.urls")),
     path("api/v1/", include("apps.exports.urls")),
-    path("admin/", admin.site.urls),
 ]
+
+# The admin where ADMIN_URL says, or nowhere when it is empty.
+if settings.ADMIN_URL:
+    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))
 
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
