@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.docs import RedocView, SwaggerView, favicon, redoc_bundle
 from apps.core.health import healthz, readyz
+from apps.core.index import ApiIndexView
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("auth/", include("apps.accounts.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SwaggerView.as_view(url_name="schema"), name="swagger"),
