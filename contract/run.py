@@ -1,9 +1,10 @@
 """Run the frontend contract against a real server: ``uv run python -m contract.run``.
 
-Starts what is missing (embedded PostgreSQL / Redis when ``DATABASE_URL`` /
-``REDIS_URL`` are unset, as ``uv run dev`` does), migrates, starts
-``uvicorn project.asgi:app`` on a free loopback port and the job workers (a
-Celery worker on this run's own queues, and ``db_worker``), then runs the
+Brings the stack up through ``apps.core.stack`` (embedded PostgreSQL / Redis
+under ``.data/contract/`` when ``DATABASE_URL`` / ``REDIS_URL`` are unset, as
+``uv run dev`` does), migrates, starts ``uvicorn project.asgi:app`` on a free
+loopback port and the job workers (a Celery worker on this run's own queues,
+and ``db_worker``), then runs the
 TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
 the schemathesis pass, and stops everything it started.
 
@@ -11,9 +12,10 @@ Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
 Auth for the fuzzer: two throwaway users signed up and logged in through the
 API (``fuzz_identities``); ``contract/hooks.py`` sends their tokens.
 
-The server runs with generous throttles (``THROTTLE_*``, unless set): the
-flows and the spare user log in again and again from one address, and the
-throttles themselves are tested in ``tests/accounts``.
+The server runs with generous throttles (``THROTTLE_*``) and no practical
+lockout (``AXES_FAILURE_LIMIT``), unless set: the flows and the spare user log
+in again and again from one address, the fuzzer's wrong current passwords
+count as failed logins, and both guards are tested in ``tests/accounts``.
 """
 
 import argparse
@@ -23,17 +25,23 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO, override
+from typing import Any, override
 
 import httpx
 
-from apps.core.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from apps.core.devstate import AlreadyRunning
+from apps.core.embedded import free_port
+from apps.core.stack import (
+    Stack,
+    celery_worker_command,
+    db_worker_command,
+    uvicorn_command,
+)
 from contract.hooks import requires_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,14 +50,21 @@ DATA_DIR = PROJECT_ROOT / ".data"
 DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
-WORKER_LOG = DATA_DIR / "contract-workers.log"
 AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
     "THROTTLE_LOGIN": "10000/m",
     "THROTTLE_PASSWORD_RESET": "10000/m",
     "THROTTLE_EMAIL_VERIFICATION": "10000/m",
+    "THROTTLE_PASSWORD_CHANGE": "10000/m",
+    "THROTTLE_ACCOUNT_LINKS": "10000/m",
+    "THROTTLE_INVITATIONS": "10000/m",
+    "THROTTLE_INVITATIONS_PER_WORKSPACE": "10000/m",
 }
+# The fuzzer sends wrong current passwords to password/change, which count as
+# failed logins of the spare user (who must keep logging in): no lockout here;
+# the lockout itself is tested in tests/accounts.
+GENEROUS_AXES_FAILURE_LIMIT = "1000000"
 CHECKS = [
     "not_a_server_error",
     "response_schema_conformance",
@@ -70,20 +85,6 @@ def log(message: str) -> None:
 def run(command: list[str], *, env: dict[str, str], cwd: Path = PROJECT_ROOT) -> None:
     log("$ " + " ".join(command))
     subprocess.run(command, env=env, cwd=cwd, check=True)
-
-
-def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early with code {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("server did not start serving in time")
 
 
 def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, str]:
@@ -222,31 +223,20 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool, max_time: int |
     log(f"all {len(token_operations(schema))} operations that need a token ran authenticated")
 
 
-def worker_commands(env: dict[str, str]) -> list[list[str]]:
+def worker_log(name: str) -> Path:
+    return DATA_DIR / f"contract-{name}.log"
+
+
+def worker_commands(env: dict[str, str]) -> dict[str, list[str]]:
     """A Celery worker on this run's queues and the native ``db_worker`` (export builds, emails)."""
     prefix = env["JOBS_QUEUE_PREFIX"]
     queues = [f"{prefix}{queue}" for queue in env.get("JOBS_QUEUES", "default,long").split(",")]
-    return [
-        [
-            sys.executable, "-m", "celery", "-A", "project", "worker", "--loglevel", "INFO",
-            "--pool", "solo", "--queues", ",".join(queues), "--hostname", f"{prefix}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ],
-        [
-            sys.executable, "manage.py", "db_worker", "--queue-name", "*",
-            "--interval", "0.2", "--no-startup-delay",
-        ],
-    ]  # fmt: skip
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return {
+        "celery-worker": celery_worker_command(
+            hostname=f"{prefix}@%h", queues=queues, pool="solo", concurrency=1, quiet=True
+        ),
+        "db-worker": db_worker_command(interval=0.2, startup_delay=False),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,51 +258,34 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
+    env.setdefault("AXES_FAILURE_LIMIT", GENEROUS_AXES_FAILURE_LIMIT)
     # Webhook endpoints may point at the local receiver (a loopback address).
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
     # Queues of this run's own: a shared broker's other workers never take its jobs.
     env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
-    stoppers: list[Callable[[], None]] = []
-    server: subprocess.Popen[bytes] | None = None
-    workers: list[subprocess.Popen[bytes]] = []
-    server_log: BinaryIO | None = None
-    worker_log: BinaryIO | None = None
+    stack = Stack(
+        DATA_DIR / "contract", kind="contract run", env=env, database=DATABASE, persist_redis=False,
+        say=log,
+    )  # fmt: skip
     try:
-        if not env.get("DATABASE_URL"):
-            postgres = EmbeddedPostgres(DATA_DIR / "postgres")
-            stoppers.append(postgres.stop)
-            postgres.ensure_database(DATABASE)
-            env["DATABASE_URL"] = postgres.url(DATABASE)
-            log("embedded PostgreSQL started")
-        if not env.get("REDIS_URL"):
-            redis = EmbeddedRedis(DATA_DIR / "redis-contract", persist=False)
-            stoppers.append(redis.stop)
-            env["REDIS_URL"] = redis.url()
-            log(f"embedded Redis at {env['REDIS_URL']}")
-        run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env=env)
+        stack.start_servers()
+        for name in stack.servers:
+            log(f"embedded {name} started under {DATA_DIR / 'contract' / name}")
+        env = stack.env
+        log("$ manage.py migrate")
+        stack.migrate()
 
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        serve = [
-            sys.executable, "-m", "uvicorn", "project.asgi:app",
-            "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", "--no-access-log",
-        ]  # fmt: skip
         SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-        server_log = SERVER_LOG.open("wb")
-        server = subprocess.Popen(
-            serve, cwd=PROJECT_ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT
-        )
-        worker_log = WORKER_LOG.open("wb")
-        for command in worker_commands(env):
-            workers.append(
-                subprocess.Popen(
-                    command, cwd=PROJECT_ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT
-                )
-            )
-        wait_until_serving(server, base_url, timeout=30)
+        server = stack.start("api", uvicorn_command(port=port), log=SERVER_LOG)
+        for name, command in worker_commands(env).items():
+            stack.start(name, command, log=worker_log(name))
+        stack.wait_http(f"{base_url}/healthz", child=server, timeout=30)
         log(
             f"server at {base_url} with a Celery worker and db_worker (logs: "
-            f"{SERVER_LOG.relative_to(PROJECT_ROOT)}, {WORKER_LOG.relative_to(PROJECT_ROOT)})"
+            f"{SERVER_LOG.relative_to(PROJECT_ROOT)}, "
+            f"{worker_log('*').relative_to(PROJECT_ROOT)})"
         )
 
         if not args.skip_client:
@@ -322,24 +295,23 @@ def main(argv: list[str] | None = None) -> int:
             fuzz_step(base_url, env, full=args.full, max_time=max_time)
         log("all passed")
         return 0
+    except AlreadyRunning as exc:
+        log(f"FAILED: {exc}; wait for it to finish")
+        return 1
     except (subprocess.CalledProcessError, RuntimeError) as exc:
         if isinstance(exc, subprocess.CalledProcessError):
             log(f"FAILED: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
         else:
             log(f"FAILED: {exc}")
-        for name, path in (("server", SERVER_LOG), ("workers", WORKER_LOG)):
+        for name, path in [("server", SERVER_LOG)] + [
+            (worker, worker_log(worker)) for worker in ("celery-worker", "db-worker")
+        ]:
             if path.exists():
                 tail = path.read_text(errors="replace").splitlines()[-SERVER_LOG_TAIL:]
                 log(f"last {len(tail)} lines of the {name} log:\n" + "\n".join(tail))
         return 1
     finally:
-        for process in [*workers, *([server] if server is not None else [])]:
-            stop_process(process)
-        for file in (server_log, worker_log):
-            if file is not None:
-                file.close()
-        for stop in reversed(stoppers):
-            stop()
+        stack.stop()
 
 
 if __name__ == "__main__":

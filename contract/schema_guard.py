@@ -1,16 +1,23 @@
 """Breaking-change guard for schema.yaml: ``uv run python -m contract.schema_guard``.
 
 What is compared (deterministic in a fresh clone, no remote needed): every
-commit in the history of HEAD that changed schema.yaml is compared with its
-first parent's schema.yaml, and the working tree's schema.yaml with HEAD's.
-``--base REV`` compares only the working tree with REV.
+commit since the baseline that changed schema.yaml is compared with its first
+parent's schema.yaml, and the working tree's schema.yaml with HEAD's. The
+baseline is the revision (a commit or a tag) named on the changelog's
+``Baseline:`` line: the schema clients were built against; history before it
+is not re-checked (no line: the whole history). ``--base REV`` compares only
+the working tree with REV.
 
 A change is breaking when it removes a path or an operation, removes a field
 of a request or response body, makes a request field newly required, removes
 a documented response status, or changes a field's type (type, format,
 nullable, items, enum values removed). Each breaking change has an id such as
 ``removed-field POST /api/v1/auth/login/ response 200 body.token``; it passes
-only if that id appears in backticks on a ``- `` line of SCHEMA_CHANGELOG.md.
+only if an entry of SCHEMA_CHANGELOG.md covers it: a backticked pattern, on a
+``- `` line, that starts with the change kind. In a pattern ``*`` matches any
+run of characters but a space (one method, path, status or field) and
+``{a,b}`` matches either alternative, so one entry covers one change however
+many operations it touches.
 """
 
 import argparse
@@ -29,6 +36,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = "schema.yaml"
 CHANGELOG = "SCHEMA_CHANGELOG.md"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+KINDS = (
+    "removed-path",
+    "removed-operation",
+    "removed-response",
+    "removed-field",
+    "newly-required",
+    "changed-type",
+)
 Schema = dict[str, Any]
 
 
@@ -156,16 +171,54 @@ def compare(old: Schema, new: Schema) -> list[Change]:
     return changes
 
 
-def allowed_ids(changelog_text: str) -> set[str]:
-    """Change ids listed in the changelog: backticked text on lines starting with ``- ``.
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """``*`` matches inside one space-separated part, ``{a,b}`` either; the rest is literal."""
 
-    Only unindented list items count, so an indented example is not an entry.
+    def literal(text: str) -> str:
+        return "[^ ]*".join(re.escape(piece) for piece in text.split("*"))
+
+    parts: list[str] = []
+    position = 0
+    for group in re.finditer(r"\{([^{}]*)\}", pattern):
+        parts.append(literal(pattern[position : group.start()]))
+        parts.append("(?:" + "|".join(literal(alt) for alt in group[1].split(",")) + ")")
+        position = group.end()
+    rest = pattern[position:]
+    if "{" in rest or "}" in rest:
+        raise ValueError(f"unbalanced braces in changelog pattern `{pattern}`")
+    parts.append(literal(rest))
+    return re.compile("".join(parts))
+
+
+@dataclass(frozen=True)
+class Changelog:
+    """What SCHEMA_CHANGELOG.md says: the baseline revision and the entry patterns."""
+
+    baseline: str | None
+    patterns: tuple[re.Pattern[str], ...]
+
+    def covers(self, change: Change) -> bool:
+        return any(pattern.fullmatch(change.id) for pattern in self.patterns)
+
+
+def parse_changelog(text: str) -> Changelog:
+    """The ``Baseline:`` revision and every entry pattern of the changelog.
+
+    Only unindented lines count, so an indented example is neither; only
+    backticked text that starts with a change kind is a pattern, so prose can
+    name headers or fields in backticks.
     """
-    ids: set[str] = set()
-    for line in changelog_text.splitlines():
-        if line.startswith("- "):
-            ids.update(re.findall(r"`([^`]+)`", line))
-    return ids
+    baseline: str | None = None
+    patterns: list[re.Pattern[str]] = []
+    for line in text.splitlines():
+        if line.startswith("Baseline:") and baseline is None:
+            named = re.search(r"`([^`]+)`", line)
+            baseline = named[1].strip() if named else None
+        elif line.startswith("- "):
+            for text_in_ticks in re.findall(r"`([^`]+)`", line):
+                if text_in_ticks.split(" ", 1)[0] in KINDS:
+                    patterns.append(_pattern_regex(text_in_ticks))
+    return Changelog(baseline=baseline, patterns=tuple(patterns))
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -180,18 +233,36 @@ def _schema_at(rev: str, cwd: Path) -> Schema:
         text = _git("show", f"{rev}:{SCHEMA}", cwd=cwd)
     except subprocess.CalledProcessError:
         return {}  # the file did not exist there
-    loaded = yaml.safe_load(text)
+    return _load(text)
+
+
+def _load(text: str) -> Schema:
+    # The C loader when PyYAML has it: a 250 KB schema loads in 0.1 s instead of 0.7 s.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     return loaded if isinstance(loaded, dict) else {}
 
 
-def history_pairs(cwd: Path) -> list[tuple[str, str]]:
-    """(parent, commit) for every commit in HEAD's history that changed schema.yaml."""
+def history_pairs(cwd: Path, baseline: str | None = None) -> list[tuple[str, str]]:
+    """(parent, commit) for every commit since ``baseline`` (all history if None)
+    in HEAD's history that changed schema.yaml."""
     if _git("rev-parse", "--is-shallow-repository", cwd=cwd).strip() == "true":
         raise SystemExit(
             "schema_guard: shallow clone; fetch the full history (git fetch --unshallow)"
         )
+    revisions = "HEAD"
+    if baseline is not None:
+        try:
+            commit = _git("rev-parse", "--verify", "--quiet", f"{baseline}^{{commit}}", cwd=cwd)
+            _git("merge-base", "--is-ancestor", commit.strip(), "HEAD", cwd=cwd)
+        except subprocess.CalledProcessError:
+            raise SystemExit(
+                f"schema_guard: the baseline `{baseline}` in {CHANGELOG} is not a commit or tag"
+                " in HEAD's history (fetch tags, or correct the Baseline: line)"
+            ) from None
+        revisions = f"{commit.strip()}..HEAD"
     pairs = []
-    for commit in _git("rev-list", "--reverse", "HEAD", "--", SCHEMA, cwd=cwd).split():
+    for commit in _git("rev-list", "--reverse", revisions, "--", SCHEMA, cwd=cwd).split():
         parents = _git("rev-list", "--parents", "-n", "1", commit, cwd=cwd).split()[1:]
         if parents:
             pairs.append((parents[0], commit))
@@ -199,13 +270,13 @@ def history_pairs(cwd: Path) -> list[tuple[str, str]]:
 
 
 def unlisted_changes(cwd: Path, base: str | None = None) -> list[tuple[str, Change]]:
-    """Breaking changes (with where they were made) that the changelog does not list."""
-    changelog = cwd / CHANGELOG
-    allowed = allowed_ids(changelog.read_text() if changelog.exists() else "")
-    working = yaml.safe_load((cwd / SCHEMA).read_text()) or {}
+    """Breaking changes (with where they were made) that no changelog entry covers."""
+    changelog_path = cwd / CHANGELOG
+    changelog = parse_changelog(changelog_path.read_text() if changelog_path.exists() else "")
+    working = _load((cwd / SCHEMA).read_text())
     steps: list[tuple[str, Schema, Schema]] = []
     if base is None:
-        for parent, commit in history_pairs(cwd):
+        for parent, commit in history_pairs(cwd, changelog.baseline):
             steps.append((commit[:12], _schema_at(parent, cwd), _schema_at(commit, cwd)))
         base = "HEAD"
     steps.append((f"working tree vs {base}", _schema_at(base, cwd), working))
@@ -213,7 +284,7 @@ def unlisted_changes(cwd: Path, base: str | None = None) -> list[tuple[str, Chan
         (label, change)
         for label, old, new in steps
         for change in compare(old, new)
-        if change.id not in allowed
+        if not changelog.covers(change)
     ]
 
 
@@ -226,7 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     for label, change in problems:
         print(f"schema_guard: {label}: breaking change not in {CHANGELOG}: `{change.id}`")
     if problems:
-        print(f"schema_guard: list each id above in {CHANGELOG} (see its format) if intended.")
+        print(
+            f"schema_guard: if intended, add one entry per change to {CHANGELOG} (see its"
+            " format; one pattern can cover every id of that change)."
+        )
         return 1
     print("schema_guard: no unlisted breaking changes")
     return 0

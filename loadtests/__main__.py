@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from urllib.request import Request, urlopen
 
 from loadtests.report import (
@@ -28,10 +29,12 @@ from loadtests.report import (
     check,
     combine,
     load_stats,
+    measure,
     print_table,
     write_reports,
 )
 from loadtests.scenarios import ME, PROFILES, Phase, Profile
+from loadtests.seed_large import LARGE_DOCUMENTS_ENV
 from loadtests.servers import Servers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +61,31 @@ def warm_token_cache(servers: Servers, token: str) -> None:
             raise RuntimeError(f"warming the token cache answered {response.status}")
 
 
+def phase_path(phase: Phase, seeded: dict[str, Any]) -> str:
+    """The phase's path with the seeded values it names filled in (URL-encoded)."""
+    values = {
+        key: quote(str(value)) for key, value in seeded.items() if not isinstance(value, list)
+    }
+    return phase.path.format(**values)
+
+
+class PatchSlices:
+    """Hands each PATCH phase run its own seeded documents, still at version 1."""
+
+    def __init__(self, documents: list[str]) -> None:
+        self.documents = documents
+        self.taken = 0
+
+    def take(self, count: int) -> list[str]:
+        if self.taken + count > len(self.documents):
+            raise RuntimeError(
+                f"out of seeded PATCH documents ({len(self.documents)}): seed more"
+                " (loadtests.seed.PATCH_DOCUMENTS) or run fewer users or rounds"
+            )
+        self.taken += count
+        return self.documents[self.taken - count : self.taken]
+
+
 def run_phase(
     phase: Phase,
     profile: Profile,
@@ -65,11 +93,15 @@ def run_phase(
     seeded: dict[str, Any],
     cpu: int | None,
     round_number: int,
+    patch_slices: PatchSlices,
 ) -> PhaseResult:
     prefix = RESULTS / f"{phase.name}-r{round_number}"
     users = phase.users or profile.users
     env = os.environ.copy()
-    env["LOADTEST_PATH"] = phase.path.format(workspace_id=seeded["workspace_id"])
+    env["LOADTEST_PATH"] = phase_path(phase, seeded)
+    env["LOADTEST_EXPECT"] = str(seeded[phase.expect]) if phase.expect else ""
+    if phase.user_class == "PatchUser":
+        env["LOADTEST_PATCH_DOCUMENTS"] = ",".join(patch_slices.take(users))
     env["LOADTEST_TOKEN"] = seeded["token"] if phase.token else ""
     env["LOADTEST_SESSIONS"] = str(seeded["sessions"])
     env["LOADTEST_BURST_PASSWORD"] = seeded["burst_password"]
@@ -104,16 +136,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, help="override the profile's concurrent users")
     parser.add_argument("--only", action="append", help="run only these phases (repeatable)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin server/locust to CPUs")
+    parser.add_argument(
+        "--large-documents",
+        type=int,
+        help="size of the large workspace (default: the profile's; 0 skips its phases)",
+    )
+    parser.add_argument(
+        "--after-rewrite",
+        action="store_true",
+        help="check the CI thresholds meant for after the async read path (ci_after)",
+    )
     args = parser.parse_args(argv)
 
     profile = PROFILES[args.profile]
+    large = profile.large_documents if args.large_documents is None else args.large_documents
     profile = dataclasses.replace(
         profile,
         seconds=args.seconds or profile.seconds,
         users=args.users or profile.users,
         rounds=args.rounds or profile.rounds,
+        column="ci_after" if args.after_rewrite else profile.column,
     )
-    phases = [p for p in profile.phases if not args.only or p.name in args.only]
+    unknown = set(args.only or ()) - {phase.name for phase in profile.phases}
+    if unknown:
+        parser.error(f"no such phase in the {profile.name} profile: {', '.join(sorted(unknown))}")
+    phases = [
+        p
+        for p in profile.phases
+        if (not args.only or p.name in args.only) and (large > 0 or not p.large)
+    ]
     pinned = not args.no_pin and (os.cpu_count() or 1) >= 2
     RESULTS.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)
@@ -123,18 +174,21 @@ def main(argv: list[str] | None = None) -> int:
     env["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(50)
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     env["BENCHMARK_ENDPOINTS"] = "1"
-    env["LOG_LEVEL"] = "WARNING"
+    # No access log (INFO) unless asked for: LOG_LEVEL=INFO measures with it.
+    env.setdefault("LOG_LEVEL", "WARNING")
     # Every locust user comes from 127.0.0.1: the per-IP login throttle would
     # refuse the burst after a minute's worth; axes' per-account lockout is
     # what the login burst watches.
     env["THROTTLE_LOGIN"] = "1000000/m"
     env["AXES_FAILURE_LIMIT"] = AXES_FAILURE_LIMIT
+    env[LARGE_DOCUMENTS_ENV] = str(large if any(p.large for p in phases) else 0)
     env.pop("DEBUG", None)
 
     started = time.monotonic()
     rounds: dict[str, list[PhaseResult]] = {phase.name: [] for phase in phases}
     with Servers(env, workers=args.workers, cpu=0 if pinned else None) as servers:
         seeded = servers.seed()
+        patch_slices = PatchSlices(seeded["patch_documents"])
         for name in dict.fromkeys(["django", *(p.server for p in phases)]):
             servers.start(name)
         # Phases take turns round after round, so a slow minute on a shared
@@ -144,26 +198,31 @@ def main(argv: list[str] | None = None) -> int:
                 if phase.token:
                     warm_token_cache(servers, seeded["token"])
                 url = servers.base_url(phase.server)
-                result = run_phase(phase, profile, url, seeded, 1 if pinned else None, round_number)
+                cpu = 1 if pinned else None
+                result = run_phase(phase, profile, url, seeded, cpu, round_number, patch_slices)
                 rounds[phase.name].append(result)
                 print(
                     f"loadtests: round {round_number}: {phase.name}: {result.rps:.0f} req/s",
                     flush=True,
                 )
     results = [combine(rounds[phase.name]) for phase in phases]
-    failures = check(profile, results)
+    measured = measure(profile, results)
+    failures = check(measured, results)
     meta = {
         "profile": profile.name,
         "seconds_per_phase": profile.seconds,
         "rounds": profile.rounds,
         "users": profile.users,
+        "thresholds": profile.column,
+        "large_documents": seeded.get("large_documents", 0),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "workers": args.workers,
         "pinned": pinned,
         "cpus": os.cpu_count(),
         "wall_seconds": round(time.monotonic() - started, 1),
     }
-    write_reports(RESULTS, profile, results, failures, meta)
-    print_table(profile, results, failures, meta)
+    write_reports(RESULTS, profile, results, measured, failures, meta)
+    print_table(profile, results, measured, failures, meta)
     return 1 if failures else 0
 
 

@@ -17,7 +17,18 @@ variables:
 - ``DocumentsUser``: in the seeded workspace (``LOADTEST_PATH`` is its
   documents URL), mostly the first page of the list (a full page), then a
   search for ``LOADTEST_SEARCH_WORD`` (exactly the seeded matches, up to a
-  page), then a small document created (201 with its ETag).
+  page), then a small document created (201 with its ETag);
+- ``PageUser``: GET the list page ``LOADTEST_PATH``; it must hold
+  ``LOADTEST_EXPECT`` results, at most a page (lists, searches);
+- ``DetailUser``: GET one document; 200 with its ``ETag`` and body;
+- ``CreateUser``: POST a small document to ``LOADTEST_PATH``; 201 with the
+  title sent and an ``ETag``;
+- ``PatchUser``: each user owns one document of ``LOADTEST_PATCH_DOCUMENTS``
+  (seeded at version 1, one slice per phase run) and PATCHes its title with
+  ``If-Match`` naming the version it last saw; 200 with the next ``ETag``.
+
+Every scenario sends the same requests to our endpoint and to its FastAPI
+twin (the same path on another server) and checks the same things.
 
 Any response other than the expected one is a failed request.
 """
@@ -25,14 +36,28 @@ Any response other than the expected one is a failed request.
 import itertools
 import json
 import os
-from typing import Any
+from typing import Any, override
 
-from locust import constant, task
+import gevent  # type: ignore[import-untyped]  # no stubs; locust's own dependency
+from locust import constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 TOKEN = os.environ.get("LOADTEST_TOKEN", "")
 AUTH_HEADERS = {"Authorization": f"Bearer {TOKEN}"} if TOKEN else {}
 _burst_accounts = itertools.count()
+
+
+def _start_the_clock_now(**_: Any) -> None:
+    """Refresh the event loop's cached time before locust arms its ``--run-time`` timer.
+
+    The timer counts from the loop's last "now", which dates from before the
+    imports and setup (seconds on a busy machine): without this a 6 s phase
+    ran for about 1 s there, or ended before its users had spawned.
+    """
+    gevent.get_hub().loop.update_now()
+
+
+events.init.add_listener(_start_the_clock_now)  # type: ignore[no-untyped-call]  # locust
 
 
 def _expect(response: Any, status: int) -> Any:  # locust's response is untyped
@@ -153,3 +178,88 @@ class DocumentsUser(FastHttpUser):
                 body.get("title") != title or not response.headers.get("ETag")
             ):
                 response.failure(f"not the created document: {body}")
+
+
+PAGE_SIZE = 50  # the API's default page, and the twins'
+
+
+class PageUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "")
+    expected = min(int(os.environ.get("LOADTEST_EXPECT") or "0"), PAGE_SIZE)
+
+    @task
+    def page(self) -> None:
+        with self.client.get(
+            self.path, headers=AUTH_HEADERS, name=self.path, catch_response=True
+        ) as response:
+            body = _expect(response, 200)
+            if body is not None and len(body["results"]) != self.expected:
+                response.failure(f"expected {self.expected} results, got {len(body['results'])}")
+
+
+class DetailUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "")
+
+    @task
+    def detail(self) -> None:
+        with self.client.get(
+            self.path, headers=AUTH_HEADERS, name=self.path, catch_response=True
+        ) as response:
+            body = _expect(response, 200)
+            if body is not None and (
+                not response.headers.get("ETag") or not self.path.endswith(body.get("id", "?"))
+            ):
+                response.failure(f"not the document with its ETag: {body}")
+
+
+class CreateUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "")
+    _created = itertools.count()
+
+    @task
+    def create(self) -> None:
+        title = f"Created under load {next(self._created)}"
+        document = {"title": title, "body": "A short note written under load.", "tags": ["load"]}
+        with self.client.post(
+            self.path, json=document, headers=AUTH_HEADERS, name="create", catch_response=True
+        ) as response:
+            body = _expect(response, 201)
+            if body is not None and (
+                body.get("title") != title or response.headers.get("ETag") != '"1"'
+            ):
+                response.failure(f"not the created document: {body}")
+
+
+class PatchUser(FastHttpUser):
+    wait_time = constant(0)
+    path = os.environ.get("LOADTEST_PATH", "")
+    documents = [d for d in os.environ.get("LOADTEST_PATCH_DOCUMENTS", "").split(",") if d]
+    _users = itertools.count()
+
+    @override
+    def on_start(self) -> None:
+        number = next(self._users)
+        if number >= len(self.documents):
+            raise RuntimeError("more users than PATCH documents given to this phase")
+        self.url = f"{self.path}/{self.documents[number]}"
+        self.version = 1  # seeded at version 1; nobody else writes this document
+        self.edits = itertools.count()
+
+    @task
+    def patch(self) -> None:
+        change = {"title": f"Edited under load {next(self.edits)}"}
+        headers = {**AUTH_HEADERS, "If-Match": f'"{self.version}"'}
+        with self.client.patch(
+            self.url, json=change, headers=headers, name="patch", catch_response=True
+        ) as response:
+            body = _expect(response, 200)
+            if body is None:
+                return
+            if body.get("title") != change["title"] or response.headers.get("ETag") != (
+                f'"{self.version + 1}"'
+            ):
+                response.failure(f"not the edited document: {body}")
+            self.version = body.get("version", self.version)

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from loadtests.scenarios import Phase, Profile
+from loadtests.scenarios import TARGETS, Phase, Profile, Target
 
 
 @dataclass(frozen=True)
@@ -62,18 +62,60 @@ def combine(rounds: list[PhaseResult]) -> PhaseResult:
     )
 
 
-def ratios(profile: Profile, results: list[PhaseResult]) -> list[tuple[str, float, float | None]]:
-    """(name, measured, minimum or None) for each ratio whose two phases ran."""
+@dataclass(frozen=True)
+class Measured:
+    """One row of ``TARGETS`` whose phases ran: the value and the limit that applies."""
+
+    target: Target
+    value: float
+    limit: float | None  # None: reported only in this profile
+
+    @property
+    def passed(self) -> bool:
+        if self.limit is None:
+            return True
+        if self.target.is_minimum:
+            return self.value >= self.limit
+        return self.value <= self.limit
+
+    def limit_text(self) -> str:
+        if self.limit is None:
+            return "reported"
+        unit = {"ratio": "", "tail": "x", "p95": " ms", "rps": " req/s"}[self.target.kind]
+        return f"{'>=' if self.target.is_minimum else '<='} {self.limit:g}{unit}"
+
+    def describe(self) -> str:
+        kind, name = self.target.kind, self.target.name
+        return f"{kind:<6}{name:<52}{self.value:>10.3f}  ({self.limit_text()})"
+
+
+def measure(profile: Profile, results: list[PhaseResult]) -> list[Measured]:
+    """Each row of ``TARGETS`` whose phases ran, with the limit of the profile's column."""
     by_name = {result.name: result for result in results}
     measured = []
-    for ratio in profile.ratios:
-        top, bottom = by_name.get(ratio.numerator), by_name.get(ratio.denominator)
-        if top and bottom and bottom.rps > 0:
-            measured.append((ratio.name, top.rps / bottom.rps, ratio.minimum))
+    for target in TARGETS:
+        result = by_name.get(target.phase)
+        if result is None:
+            continue
+        limit = profile.limit(target)
+        if target.kind == "ratio":
+            other = by_name.get(target.versus or "")
+            if other is None or other.rps <= 0:
+                continue
+            value = result.rps / other.rps
+        elif target.kind == "tail":
+            if result.p50_ms <= 0:
+                continue
+            value = result.p99_ms / result.p50_ms
+        elif target.kind == "p95":
+            value = result.p95_ms
+        else:
+            value = result.rps
+        measured.append(Measured(target, value, limit))
     return measured
 
 
-def check(profile: Profile, results: list[PhaseResult]) -> list[str]:
+def check(measured: list[Measured], results: list[PhaseResult]) -> list[str]:
     """Every threshold that failed, as a sentence."""
     failures = []
     for result in results:
@@ -85,42 +127,48 @@ def check(profile: Profile, results: list[PhaseResult]) -> list[str]:
             failures.append(
                 f"{result.name}: p95 {result.p95_ms:.0f} ms over budget {result.p95_budget_ms:.0f}"
             )
-    for name, value, minimum in ratios(profile, results):
-        if minimum is not None and value < minimum:
-            failures.append(f"ratio {name} = {value:.3f} under target {minimum}")
-    for phase, value, maximum in tails(profile, results):
-        if value > maximum:
-            failures.append(f"{phase}: p99 is {value:.1f}x p50, over {maximum}x")
+    failures += [
+        f"{row.target.kind} {row.target.name} = {row.value:.3f}, not {row.limit_text()}"
+        for row in measured
+        if not row.passed
+    ]
     return failures
 
 
-def tails(profile: Profile, results: list[PhaseResult]) -> list[tuple[str, float, float]]:
-    """(phase, p99 / p50, maximum) for each tail bound whose phase ran."""
-    by_name = {result.name: result for result in results}
-    measured = []
-    for tail in profile.tails:
-        result = by_name.get(tail.phase)
-        if result and result.p50_ms > 0:
-            measured.append((tail.phase, result.p99_ms / result.p50_ms, tail.max_p99_over_p50))
-    return measured
-
-
 def print_table(
-    profile: Profile, results: list[PhaseResult], failures: list[str], meta: dict[str, Any]
+    profile: Profile,
+    results: list[PhaseResult],
+    measured: list[Measured],
+    failures: list[str],
+    meta: dict[str, Any],
 ) -> None:
     print(f"\nprofile {profile.name}: {json.dumps(meta)}")
-    print(f"{'phase':<24}{'req/s':>10}{'requests':>10}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}")
+    print(f"{'phase':<28}{'req/s':>10}{'requests':>10}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}")
     for r in results:
         print(
-            f"{r.name:<24}{r.rps:>10.0f}{r.requests:>10}{r.failures:>6}"
+            f"{r.name:<28}{r.rps:>10.0f}{r.requests:>10}{r.failures:>6}"
             f"{r.p50_ms:>7.0f}{r.p95_ms:>7.0f}{r.p99_ms:>7.0f}"
         )
-    for name, value, minimum in ratios(profile, results):
-        target = f"(min {minimum})" if minimum is not None else "(reported)"
-        print(f"ratio {name:<40}{value:>8.3f}  {target}")
-    for phase, value, maximum in tails(profile, results):
-        print(f"tail  {phase + ' p99 / p50':<40}{value:>8.2f}  (max {maximum})")
+    for row in measured:
+        print(row.describe())
     print("FAILED:\n- " + "\n- ".join(failures) if failures else "all thresholds passed")
+
+
+def markdown(results: list[PhaseResult], measured: list[Measured]) -> str:
+    """The phases and the ratios as Markdown tables (for docs/performance.md)."""
+    lines = ["| phase | req/s | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        f"| `{r.name}` | {r.rps:,.0f} | {r.p50_ms:.0f} | {r.p95_ms:.0f} | {r.p99_ms:.0f} |"
+        for r in results
+    ]
+    lines += ["", "| check | measured | limit |", "| --- | ---: | --- |"]
+    for row in measured:
+        mark = "" if row.passed else " (fails)"
+        lines.append(
+            f"| {row.target.kind} `{row.target.name}` | {row.value:.2f}{mark}"
+            f" | {row.limit_text()} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _chart(results: list[PhaseResult]) -> str:
@@ -142,28 +190,31 @@ def write_reports(
     directory: Path,
     profile: Profile,
     results: list[PhaseResult],
+    measured: list[Measured],
     failures: list[str],
     meta: dict[str, Any],
 ) -> None:
-    measured = [{"name": n, "value": v, "minimum": m} for n, v, m in ratios(profile, results)]
+    rows = [
+        {"kind": m.target.kind, "name": m.target.name, "value": m.value, "limit": m.limit}
+        for m in measured
+    ]
     report = {
         "meta": meta,
         "phases": [asdict(r) for r in results],
-        "ratios": measured,
-        "tails": [
-            {"phase": p, "p99_over_p50": v, "maximum": m} for p, v, m in tails(profile, results)
-        ],
+        "checks": rows,
         "failures": failures,
     }
     (directory / f"{profile.name}.json").write_text(json.dumps(report, indent=2))
-    rows = "".join(
-        f"<tr><td>{html.escape(str(r['name']))}</td><td>{r['value']:.3f}</td>"
-        f"<td>{r['minimum'] or 'reported'}</td></tr>"
-        for r in measured
+    (directory / f"{profile.name}.md").write_text(markdown(results, measured))
+    table = "".join(
+        f"<tr><td>{m.target.kind}</td><td>{html.escape(m.target.name)}</td>"
+        f"<td>{m.value:.3f}</td><td>{html.escape(m.limit_text())}</td></tr>"
+        for m in measured
     )
     (directory / f"{profile.name}.html").write_text(
         f"<!doctype html><meta charset=utf-8><title>loadtests {profile.name}</title>"
         f"<h1>loadtests: {profile.name}</h1><pre>{html.escape(json.dumps(meta))}</pre>"
-        f"{_chart(results)}<table border=1><tr><th>ratio</th><th>value</th><th>min</th></tr>"
-        f"{rows}</table><pre>{html.escape(chr(10).join(failures) or 'all thresholds passed')}</pre>"
+        f"{_chart(results)}<table border=1><tr><th>check</th><th></th><th>value</th>"
+        f"<th>limit</th></tr>{table}</table>"
+        f"<pre>{html.escape(chr(10).join(failures) or 'all thresholds passed')}</pre>"
     )

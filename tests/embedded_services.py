@@ -1,39 +1,46 @@
 """pytest plugin: real PostgreSQL and Redis for the whole test session.
 
-When ``DATABASE_URL`` / ``REDIS_URL`` are unset, start the embedded servers
-(as ``uv run dev`` does) before Django's settings are read and stop them when
-the session ends. When they are set (CI, a developer's own services), use
-those. Either way the tests talk to real servers.
+The session is one ``apps.core.stack.Stack`` on ``.data/test/``: when
+``DATABASE_URL`` / ``REDIS_URL`` are unset it starts the embedded servers (as
+``uv run dev`` does) before Django's settings are read; the workers and
+servers the tests start (``tests/workers.py``, ``tests/live.py``) are its
+children; everything stops when the session ends. When the URLs are set (CI,
+a developer's own services), those are used. Either way the tests talk to
+real servers. A second session on the same ``.data/test/`` is refused (it
+would share, and empty, the first one's databases).
 """
 
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from apps.core.devstate import AlreadyRunning
+from apps.core.stack import Stack
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_stoppers: list[Callable[[], None]] = []
+_stack: list[Stack] = []
+
+
+def session_stack() -> Stack:
+    """The test session's stack: start children through it so the session stops them."""
+    return _stack[0]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
 ) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        from apps.core.embedded import EmbeddedPostgres
-
-        postgres = EmbeddedPostgres(PROJECT_ROOT / ".data" / "test-postgres")
-        _stoppers.append(postgres.stop)
-        os.environ["DATABASE_URL"] = postgres.url("app")
-    if not os.environ.get("REDIS_URL"):
-        from apps.core.embedded import EmbeddedRedis
-
-        redis = EmbeddedRedis(PROJECT_ROOT / ".data" / "test-redis", persist=False)
-        _stoppers.append(redis.stop)
-        os.environ["REDIS_URL"] = redis.url()
+    stack = Stack(PROJECT_ROOT / ".data" / "test", kind="test session", persist_redis=False)
+    try:
+        stack.start_servers()
+    except AlreadyRunning as exc:
+        raise pytest.UsageError(f"{exc}: wait for it, or set DATABASE_URL and REDIS_URL") from exc
+    _stack.append(stack)
+    os.environ["DATABASE_URL"] = stack.env["DATABASE_URL"]
+    os.environ["REDIS_URL"] = stack.env["REDIS_URL"]
     if not os.environ.get("CELERY_BROKER_URL"):
         # The broker gets a Redis database of its own: tests empty the cache
         # database, which must not drop the queues of running workers.
@@ -66,5 +73,5 @@ def neighbour_database(redis_url: str) -> str:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    while _stoppers:
-        _stoppers.pop()()
+    while _stack:
+        _stack.pop().stop()

@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_user(*, email: str | None = None, password: str = PASSWORD, **extra: Any) -> User:
+def make_user(*, email: str | None = None, password: str | None = PASSWORD, **extra: Any) -> User:
     email = email or f"user{next(_numbers)}@example.com"
     return User.objects.create_user(email=email, password=password, **extra)
 
@@ -44,6 +44,23 @@ async def login(
     return token
 
 
+def make_token(user: User) -> str:
+    """A session token for ``user`` without a login (no password hash: fast)."""
+    from apps.accounts.services import token_issue
+
+    return token_issue(user=user, client_name="tests", user_agent="", ip_address=None).token
+
+
+amake_token = sync_to_async(make_token)
+
+
+async def amake_quick_user(**fields: Any) -> tuple[User, dict[str, str]]:
+    """A user without a usable password (nothing to hash) and its auth headers."""
+    fields.setdefault("password", None)
+    user = await amake_user(**fields)
+    return user, auth_headers(await amake_token(user))
+
+
 def link_params(email_body: object) -> dict[str, str]:
     """The ``uid`` and ``token`` of the link in an account email."""
     match = re.search(r"\?uid=([^&\s]+)&token=([^&\s]+)", str(email_body))
@@ -58,6 +75,8 @@ class Email:
     body: str
 
 
+# Jobs that send an email, or decide whether to and then queue one.
+EMAIL_JOBS = ("email.send", "accounts.password_reset")
 MESSAGE_END = b"\n" + b"-" * 79 + b"\n"
 
 
@@ -90,10 +109,10 @@ class Outbox:
         return found
 
     async def drain(self) -> None:
-        """Wait until no email job is left unfinished."""
+        """Wait until no job that sends (or decides to send) an email is left unfinished."""
         from apps.jobs.models import TERMINAL_STATUSES, Job
 
-        pending = Job.objects.filter(name="email.send").exclude(status__in=TERMINAL_STATUSES)
+        pending = Job.objects.filter(name__in=EMAIL_JOBS).exclude(status__in=TERMINAL_STATUSES)
         deadline = time.monotonic() + 30.0
         while time.monotonic() < deadline:
             if not await pending.aexists():

@@ -1,80 +1,44 @@
-"""Real worker processes for the job tests: ``celery worker`` and ``db_worker``."""
+"""Real worker processes for the job tests: ``celery worker`` and ``db_worker``.
+
+Each is a child of the session's stack (``apps.core.stack``), built with the
+same command line as ``uv run dev`` uses, with settings for short test runs.
+"""
 
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
+from apps.core.stack import Child, celery_worker_command
+from apps.core.stack import db_worker_command as stack_db_worker_command
 from apps.jobs.models import Job, JobStatus
 from project.celery import app as celery_app
+from tests.embedded_services import session_stack
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A job that runs longer than this in a test is a bug; also the Redis
 # visibility timeout the test workers use, so a killed worker's job comes back fast.
 TEST_VISIBILITY_TIMEOUT = 3
 
-
-@dataclass
-class Worker:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    killed: bool = field(default=False)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def kill(self) -> None:
-        """SIGKILL the worker and every process it started (no warm shutdown)."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-        self.killed = True
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+# A worker process: ``kill()`` (SIGKILL to its group), ``stop()``, ``output()``.
+Worker = Child
 
 
 def start(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> Worker:
-    log = log_dir / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill() reaches the pool children
-        )
-    return Worker(name, process, log)
+    return session_stack().start(name, command, log=log_dir / f"{name}.log", env=env)
 
 
 def celery_command(*, queues: list[str], hostname: str, pool: str = "prefork") -> list[str]:
-    return [
-        sys.executable, "-m", "celery", "-A", "project", "worker",
-        "--loglevel", "INFO", "--pool", pool, "--concurrency", "2",
-        "--queues", ",".join(queues), "--hostname", hostname,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
+    return celery_worker_command(hostname=hostname, queues=queues, pool=pool, quiet=True)
 
 
-def db_worker_command() -> list[str]:
-    return [
-        sys.executable, "manage.py", "db_worker",
-        "--queue-name", "*", "--interval", "0.1", "--no-startup-delay",
-    ]  # fmt: skip
+def db_worker_command(*, queue: str = "default") -> list[str]:
+    """The session's db_worker takes the default queue; tests that kill or
+    starve a db_worker start their own on the long queue."""
+    command = stack_db_worker_command(interval=0.1, startup_delay=False)
+    return [queue if part == "*" else part for part in command]
 
 
 def unique_prefix() -> str:

@@ -2,17 +2,22 @@
 
 ``aauthenticate`` is awaited by ``apps.core.views.AsyncAPIView`` on the event
 loop. There is no sync ``authenticate``: every API view is async, and the
-schema views authenticate nobody (``SERVE_AUTHENTICATION``). It is built to:
+schema views authenticate nobody (``SERVE_AUTHENTICATION``). It:
 
-- hash the presented token (knox's digest) and look the digest up in the
+- takes the token from ``Authorization: Bearer <token>``, or, with no
+  Authorization header, from the session cookie of web clients (then an
+  unsafe method must pass the CSRF check of ``apps.accounts.cookies``);
+- hashes the presented token (knox's digest) and looks the digest up in the
   cache; a hit costs no database query at all;
-- on a miss run one primary-key query (through the async pool on the async
-  path), then cache the entry for at most ``TOKEN_CACHE_TTL`` and never
-  beyond the token's expiry;
-- refuse an expired token even while its cache entry exists;
-- write the refreshed expiry (``TOKEN_AUTO_REFRESH``) and ``last_used_at`` at
+- on a miss runs one primary-key query through the async pool, then caches
+  the entry for at most ``TOKEN_CACHE_TTL`` and never beyond the token's
+  expiry, with the time the row was read as proof (``token_cache.afill``);
+- refuses an expired token even while its cache entry exists;
+- writes the refreshed expiry (``TOKEN_AUTO_REFRESH``) and ``last_used_at`` at
   most once per ``TOKEN_MIN_REFRESH_INTERVAL`` per token, across processes;
-- never list the user's other tokens (a periodic job purges expired ones).
+  when that write updates no row the token was revoked meanwhile: its entry
+  is tombstoned and dropped and the request refused;
+- never lists the user's other tokens (a periodic job purges expired ones).
 """
 
 import time
@@ -21,6 +26,7 @@ from datetime import UTC, datetime
 from typing import override
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from knox.crypto import hash_token
 from rest_framework import exceptions
@@ -28,7 +34,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from apps.accounts import token_cache
-from apps.accounts.models import User
+from apps.accounts.cookies import check_csrf
+from apps.accounts.models import Transport, User
 from apps.accounts.token_cache import TokenEntry, epoch
 from apps.core.db import get_pool
 
@@ -53,6 +60,8 @@ class TokenAuth:
     digest: str
     token_id: str
     expiry: datetime | None
+    # How this request presented the token (not how the session was issued).
+    transport: Transport = Transport.BEARER
 
 
 def _invalid() -> exceptions.AuthenticationFailed:
@@ -73,12 +82,26 @@ def token_from_header(header: str | None) -> str | None:
         raise exceptions.AuthenticationFailed(
             _("Invalid Authorization header: expected 'Bearer <token>'.")
         )
-    token = parts[1]
+    return _checked(parts[1])
+
+
+def _checked(token: str) -> str:
+    """``token`` if it can be one of ours, else AuthenticationFailed (no lookup for garbage)."""
     prefix: str = settings.TOKEN_PREFIX
     body = token[len(prefix) :]
     if not token.startswith(prefix) or len(body) != TOKEN_HEX_LENGTH or not _HEX.issuperset(body):
         raise _invalid()
     return token
+
+
+def credentials(request: HttpRequest) -> tuple[str, Transport] | None:
+    """The presented token and how: the Bearer header, else (no header) the session cookie."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        token = token_from_header(header)
+        return None if token is None else (token, Transport.BEARER)
+    cookie = request.COOKIES.get(settings.AUTH_COOKIE_NAME)
+    return None if not cookie else (_checked(cookie), Transport.COOKIE)
 
 
 def _entry_from_row(row: tuple[object, ...]) -> TokenEntry:
@@ -154,20 +177,24 @@ class TokenAuthentication(BaseAuthentication):
         return HEADER_SCHEME
 
     async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
-        token = token_from_header(request._request.headers.get("Authorization"))
-        if token is None:
+        presented = credentials(request._request)
+        if presented is None:
             return None
+        token, transport = presented
         digest = hash_token(token)
         now = time.time()
         entry = await token_cache.aget(digest)
         if entry is None:
+            proven_at = time.time()  # the row is read after this: a conservative proof time
             entry = await self._aload(digest)
             if _expired(entry, now):
                 raise _invalid()
-            await token_cache.afill(digest, entry)
+            await token_cache.afill(digest, entry, proven_at=proven_at)
         elif _expired(entry, now):
             await token_cache.adrop(digest)
             raise _invalid()
+        if transport is Transport.COOKIE:
+            check_csrf(request._request, digest)
         update = touched(entry, now)
         if update is not None:
             interval = int(settings.TOKEN_MIN_REFRESH_INTERVAL.total_seconds())
@@ -175,7 +202,7 @@ class TokenAuthentication(BaseAuthentication):
                 await self._atouch(digest, update)
                 entry = update
         return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"])
+            digest, entry["token_id"], _to_datetime(entry["expiry"]), transport
         )
 
     async def _aload(self, digest: str) -> TokenEntry:
@@ -188,10 +215,15 @@ class TokenAuthentication(BaseAuthentication):
         return _entry_from_row(row)
 
     async def _atouch(self, digest: str, entry: TokenEntry) -> None:
+        """Write the refreshed expiry; no row updated means the token was revoked meanwhile."""
+        proven_at = time.time()
         pool = await get_pool()
         async with pool.connection() as connection:
-            await connection.execute(
+            cursor = await connection.execute(
                 _TOUCH_SQL,
                 (_to_datetime(entry["expiry"]), _to_datetime(entry["checked_at"]), digest),
             )
-        await token_cache.afill(digest, entry)
+        if cursor.rowcount == 0:
+            await token_cache.arevoked(digest)
+            raise _invalid()
+        await token_cache.afill(digest, entry, proven_at=proven_at)

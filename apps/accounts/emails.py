@@ -1,8 +1,6 @@
-"""Account emails: one function, so how they are sent changes in one place."""
+"""Account emails: their texts, sent through ``apps.notifications.email.send_email``."""
 
-from django.conf import settings
-
-from apps.jobs.services import dispatch
+from apps.notifications.email import send_email
 
 SUBJECTS = {
     "verify_email": "Confirm your email address",
@@ -24,17 +22,6 @@ BODIES = {
 
 
 def send_account_email(*, kind: str, to: str, link: str) -> None:
-    """Queue one account email as a simple (native) ``email.send`` job.
-
-    Call it inside the transaction that makes the email necessary: a rollback
-    sends nothing. The job has no owner: it is the system's, not the user's.
-    """
-    dispatch(
-        "email.send",
-        kwargs={"to": [to], "subject": SUBJECTS[kind], "body": BODIES[kind].format(link=link)},
-    )
-
-
-def frontend_link(path: str, **params: str) -> str:
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    return f"{settings.FRONTEND_URL}{path}" + (f"?{query}" if query else "")
+    """Queue one account email (see ``send_email``: call it inside the
+    transaction that makes the email necessary)."""
+    send_email(to=to, subject=SUBJECTS[kind], body=BODIES[kind].format(link=link))

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.accounts.emails import frontend_link, send_account_email
-from apps.accounts.models import AuthToken, User, normalize_email
+from apps.accounts.emails import send_account_email
+from apps.accounts.models import AuthToken, Transport, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
     password_reset_tokens,
@@ -26,10 +26,13 @@ from apps.accounts.tokens import (
 )
 from apps.core.errors import InvalidInput, TooManyRequests, Unauthenticated
 from apps.core.http import client_ip, user_agent
+from apps.jobs.api import dispatch
+from apps.notifications.email import frontend_link
 
 
 class LoginLockedOut(TooManyRequests):
     default_detail = "Too many failed login attempts. Try again later."
+    # The same answer for the password change: its failures count as failed logins.
 
 
 class InvalidCredentials(Unauthenticated):
@@ -68,28 +71,35 @@ def _send_verification(user: User) -> None:
 def signup(*, email: str, password: str) -> None:
     """Create an unverified account and send a verification link.
 
-    Answers the same way (and does the same work: the password is hashed
-    either way) whether or not the email has an account; an existing account
-    gets a notice instead, so nobody learns who has an account.
+    Answers the same way, and does the same work, whether or not the email
+    has an account: the password is hashed, one insert is tried (the unique
+    index refuses a taken address) and one email is queued either way; an
+    existing account gets a notice instead of a link. So neither the answer
+    nor its timing says who has an account.
     """
     email = normalize_email(email)
     password_hash = make_password(password)
-    if User.objects.filter(email=email).exists():
-        send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
-        return
     try:
         with transaction.atomic():
             user = User.objects.create(email=email, password=password_hash)
-    except IntegrityError:  # a concurrent signup with the same email won
+    except IntegrityError:  # the address has an account (or a concurrent signup won)
         send_account_email(kind="account_exists", to=email, link=frontend_link("/login"))
         return
     _send_verification(user)
 
 
 def token_issue(
-    *, user: User, client_name: str, user_agent: str, ip_address: str | None
+    *,
+    user: User,
+    client_name: str,
+    user_agent: str,
+    ip_address: str | None,
+    transport: Transport = Transport.BEARER,
 ) -> IssuedToken:
-    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first."""
+    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first.
+
+    ``transport`` only records how the client keeps it (the sessions list shows it).
+    """
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per user
         limit: int = settings.TOKEN_LIMIT_PER_USER
@@ -104,19 +114,19 @@ def token_issue(
             user_agent=user_agent,
             ip_address=ip_address,
             last_used_at=timezone.now(),
+            transport=transport,
         )
     return IssuedToken(token=token, session=session)
 
 
-def login(
-    *, request: HttpRequest, email: str, password: str, client_name: str
-) -> tuple[User, IssuedToken]:
-    """Check the password under django-axes and issue a token.
+def _authenticate_guarded(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """Check ``email``'s password under django-axes; None when it is wrong.
 
-    A locked-out (email, IP) pair is refused before the password is checked,
-    with the same answer whether or not it is right.
+    A locked-out (email, IP) pair is refused (429) before the password is
+    checked, with the same answer whether or not it is right; a wrong password
+    counts as a failure for that pair. Call it outside a transaction, or the
+    failure it records would roll back with the caller's error.
     """
-    email = normalize_email(email)
     credentials = {"email": email}
     retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
     if not AxesProxyHandler.is_allowed(request, credentials):
@@ -125,13 +135,33 @@ def login(
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise LoginLockedOut(retry_after=retry_after)
-        raise InvalidCredentials()
+        return None
     assert isinstance(user, User)
+    return user
+
+
+def login(
+    *,
+    request: HttpRequest,
+    email: str,
+    password: str,
+    client_name: str,
+    transport: Transport = Transport.BEARER,
+) -> tuple[User, IssuedToken]:
+    """Check the password under django-axes and issue a token.
+
+    A locked-out (email, IP) pair is refused before the password is checked,
+    with the same answer whether or not it is right.
+    """
+    user = _authenticate_guarded(request=request, email=normalize_email(email), password=password)
+    if user is None:
+        raise InvalidCredentials()
     issued = token_issue(
         user=user,
         client_name=client_name,
         user_agent=user_agent(request),
         ip_address=client_ip(request),
+        transport=transport,
     )
     user_logged_in.send(sender=User, request=request, user=user)
     return user, issued
@@ -151,35 +181,67 @@ def logout_all(*, user: User) -> None:
     AuthToken.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def password_change(
-    *, user: User, current_digest: str, current_password: str, new_password: str
+    *,
+    request: HttpRequest,
+    user: User,
+    current_digest: str,
+    current_password: str,
+    new_password: str,
 ) -> None:
-    """Change the password and revoke every other session of the user."""
-    account = User.objects.select_for_update().get(pk=user.pk)
-    if not account.check_password(current_password):
+    """Change the password and revoke every other session of the user.
+
+    The current password is checked like a login's, under django-axes: a
+    wrong one counts as a failed login for (email, IP), and a locked-out pair
+    is refused with 429 before the password is checked (a stolen token cannot
+    guess the password at will; the view is throttled per user and per IP too).
+    """
+    if _authenticate_guarded(request=request, email=user.email, password=current_password) is None:
         raise InvalidInput(
             {"current_password": ["The current password is not correct."]}, code="invalid"
         )
+    _password_set(user=user, keep_session_digest=current_digest, new_password=new_password)
+
+
+@transaction.atomic
+def _password_set(*, user: User, keep_session_digest: str, new_password: str) -> None:
+    account = User.objects.select_for_update().get(pk=user.pk)
     _validate_new_password(new_password, account)
     account.set_password(new_password)
-    account.save(update_fields=["password"])
-    AuthToken.objects.filter(user=account).exclude(digest=current_digest).delete()
+    account.keep_session_digest = keep_session_digest
+    account.save(update_fields=["password"])  # revokes the other sessions (signals)
+
+
+RESET_LINK_JOB = "accounts.password_reset"
 
 
 @transaction.atomic
 def password_reset_request(*, email: str) -> None:
-    """Email a single-use, expiring reset link if an active account has this email.
+    """Queue the ``accounts.password_reset`` job for ``email``, whoever it belongs to.
 
-    Callers answer the same either way.
+    The request does the same work for every address (one job written, no
+    lookup), so neither the answer nor its timing says whether the address has
+    an account: the job decides (``password_reset_send``).
+    """
+    dispatch(RESET_LINK_JOB, kwargs={"email": normalize_email(email)})
+
+
+@transaction.atomic
+def password_reset_send(*, email: str) -> bool:
+    """Email a single-use, expiring reset link if an active account with a usable
+    password has this email; nothing otherwise. The body of the reset job.
+
+    Returns whether a link was sent (for the worker's log only: the job's
+    result records nothing).
     """
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
-        return
+        return False
     link = frontend_link(
         "/reset-password", uid=uid_for(user), token=password_reset_tokens.make_token(user)
     )
     send_account_email(kind="password_reset", to=user.email, link=link)
+    return True
 
 
 @transaction.atomic
@@ -195,8 +257,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
         raise InvalidLink()
     _validate_new_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
-    AuthToken.objects.filter(user=user).delete()
+    user.save(update_fields=["password"])  # revokes every session (signals)
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 
 from apps.accounts import openapi, selectors, services
 from apps.accounts.authentication import TokenAuth
+from apps.accounts.cookies import csrf_token_for, delete_session_cookie, set_session_cookie
+from apps.accounts.models import Transport
 from apps.accounts.serializers import (
     EmailInput,
     LinkInput,
@@ -21,6 +23,7 @@ from apps.accounts.serializers import (
     PasswordChangeInput,
     PasswordResetConfirmInput,
     SignupInput,
+    csrf_public,
     detail_public,
     login_public,
     session_public,
@@ -29,7 +32,7 @@ from apps.accounts.serializers import (
 from apps.core.errors import NotFound
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
-from apps.core.throttling import AsyncScopedRateThrottle
+from apps.core.throttling import AsyncScopedRateThrottle, AsyncUserRateThrottle
 from apps.core.views import AsyncAPIView
 
 
@@ -37,6 +40,14 @@ def _auth(request: Request) -> TokenAuth:
     auth = request.auth
     assert isinstance(auth, TokenAuth)
     return auth
+
+
+def _ended(request: Request) -> Response:
+    """204 for a request whose own session just ended: a cookie session's cookie goes too."""
+    response = Response(status=status.HTTP_204_NO_CONTENT)
+    if _auth(request).transport is Transport.COOKIE:
+        delete_session_cookie(response)
+    return response
 
 
 class PublicView(AsyncAPIView):
@@ -68,21 +79,34 @@ class LoginView(PublicView):
         user, issued = await sync_to_async(services.login)(
             request=request._request, **data.validated_data
         )
-        return Response(login_public(token=issued.token, session=issued.session, user=user))
+        session = issued.session
+        cookie = session.transport == Transport.COOKIE
+        body = login_public(
+            token=None if cookie else issued.token,
+            session=session,
+            csrf_token=csrf_token_for(session.digest) if cookie else None,
+            user=user,
+        )
+        response = Response(body)
+        if cookie:
+            set_session_cookie(
+                response, token=issued.token, created=session.created, expiry=session.expiry
+            )
+        return response
 
 
 class LogoutView(AsyncAPIView):
     @openapi.auth_logout
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.logout)(digest=_auth(request).digest)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _ended(request)
 
 
 class LogoutAllView(AsyncAPIView):
     @openapi.auth_logout_all
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.logout_all)(user=request_user(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _ended(request)
 
 
 class MeView(AsyncAPIView):
@@ -125,16 +149,31 @@ class SessionDetailView(AsyncAPIView):
         )
         if not revoked:
             raise NotFound()
+        if str(session_id) == _auth(request).token_id:
+            return _ended(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CsrfView(AsyncAPIView):
+    @openapi.auth_csrf
+    async def get(self, request: Request) -> Response:
+        return Response(csrf_public(csrf_token_for(_auth(request).digest)))
+
+
 class PasswordChangeView(AsyncAPIView):
+    # Each guess costs a password hash: limited per user and per IP.
+    throttle_classes = [AsyncScopedRateThrottle, AsyncUserRateThrottle]
+    throttle_scope = "password_change"
+
     @openapi.auth_password_change
     async def post(self, request: Request) -> Response:
         data = PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.password_change)(
-            user=request_user(request), current_digest=_auth(request).digest, **data.validated_data
+            request=request._request,
+            user=request_user(request),
+            current_digest=_auth(request).digest,
+            **data.validated_data,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -151,6 +190,8 @@ class PasswordResetView(PublicView):
 
 
 class PasswordResetConfirmView(PublicView):
+    throttle_scope = "account_link"
+
     @openapi.auth_password_reset_confirm
     async def post(self, request: Request) -> Response:
         data = PasswordResetConfirmInput(data=request.data)
@@ -160,6 +201,8 @@ class PasswordResetConfirmView(PublicView):
 
 
 class EmailVerifyView(PublicView):
+    throttle_scope = "account_link"
+
     @openapi.auth_email_verify
     async def post(self, request: Request) -> Response:
         data = LinkInput(data=request.data)
@@ -169,7 +212,7 @@ class EmailVerifyView(PublicView):
 
 
 class EmailVerificationRequestView(AsyncAPIView):
-    throttle_classes = [AsyncScopedRateThrottle]
+    throttle_classes = [AsyncScopedRateThrottle, AsyncUserRateThrottle]
     throttle_scope = "email_verification"
 
     @openapi.auth_email_verification_request

@@ -43,6 +43,34 @@ def check_safe_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessa
 
 
 @register(Tags.security, deploy=True)
+def check_not_borrowed_from_dev(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.DEV_STACK:
+        return []
+    return [
+        Error(
+            f"The settings took {', '.join(sorted(settings.DEV_STACK))} from the `uv run dev` "
+            f"running on {settings.DEV_DATA_DIR} (pid {settings.DEV_STACK_PID}), because "
+            "DATABASE_URL or REDIS_URL is unset.",
+            hint="Set DATABASE_URL and REDIS_URL (and the rest) explicitly in production.",
+            id="core.E002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_dev_mailbox_off(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.DEV_MAILBOX:
+        return []
+    return [
+        Error(
+            "DEV_MAILBOX is on: /dev/mailbox/ shows every email sent, reset links included.",
+            hint="Unset DEV_MAILBOX outside `uv run dev`.",
+            id="core.E003",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_benchmark_endpoints_off(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     if not settings.BENCHMARK_ENDPOINTS:
         return []

@@ -6,6 +6,7 @@ middleware per request. Here every middleware either is native async or
 skips that path for API requests.
 """
 
+import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,11 +19,16 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware import csp
 from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
+from apps.core.errors import disallowed_host
+from apps.core.upstream.middleware import inline_acall
+
+security_logger = logging.getLogger("django.security.DisallowedHost")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -62,7 +68,12 @@ class RequestIdMiddleware:
             request.get_host()
         except DisallowedHost as exc:
             # Answered here, with the request id set: the JSON 400 handler.
-            response = await sync_to_async(response_for_exception)(request, exc)
+            if settings.DEBUG:
+                # Django would answer its HTML debug page; ours says what to set.
+                security_logger.error(str(exc), extra={"status_code": 400, "request": request})
+                response = disallowed_host(request, exc)
+            else:
+                response = await sync_to_async(response_for_exception)(request, exc)
             assert response is not None
         else:
             response = await self.get_response(request)
@@ -70,12 +81,38 @@ class RequestIdMiddleware:
         return response
 
 
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware, hop-free, with a second policy for HTML pages.
+
+    Every response gets ``SECURE_CSP`` / ``SECURE_CSP_REPORT_ONLY`` (the
+    strict API policy) except an HTML one (Swagger UI, Redoc, the admin),
+    which gets ``CSP_PAGES`` / ``CSP_PAGES_REPORT_ONLY``: their templates put
+    the request's nonce on their inline code. A view's own ``csp_override``
+    still wins. Both hooks are pure computation, so they run inline.
+    """
+
+    @override
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        return await inline_acall(self, request)
+
+    @override
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if str(response.get("Content-Type", "")).startswith("text/html"):
+            if not hasattr(response, "_csp_config"):
+                response._csp_config = settings.CSP_PAGES  # type: ignore[attr-defined]
+            if not hasattr(response, "_csp_ro_config"):
+                response._csp_ro_config = settings.CSP_PAGES_REPORT_ONLY  # type: ignore[attr-defined]
+        return super().process_response(request, response)
+
+
 def admin_path(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.ADMIN_URL_PREFIX)
+    """Whether the request is for the admin (``ADMIN_URL``; never when it is off)."""
+    prefix: str = settings.ADMIN_URL_PREFIX
+    return bool(prefix) and request.path.startswith(prefix)
 
 
 class AdminOnlyMixin(MiddlewareMixin):
-    """Run a session-era middleware only for the admin.
+    """Run a session-era middleware only for the admin (under ``ADMIN_URL``).
 
     The API authenticates with tokens and never touches sessions or messages,
     so for API requests these pass straight through, with no thread hop.

@@ -11,7 +11,10 @@ class AsyncAPIView(AsyncDispatchMixin, APIView):
     """Base class of every API view: ``async def get/post/...`` handlers.
 
     Authentication, permissions and throttles are awaited on the event loop
-    and the response is rendered inline: no thread hop of its own.
+    and the response is rendered inline: no thread hop of its own. Its
+    responses carry ``Cache-Control: no-store`` unless the view set its own:
+    authenticated answers are personal, and some public ones (login) carry a
+    token.
     """
 
     view_is_async = True

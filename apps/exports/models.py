@@ -22,8 +22,8 @@ class Export(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # BUILDING, READY and EXPIRED are written; a failed build is read from its
-    # job (see ``state``), so a chain that fails in any step needs no extra write.
+    # Every status is written: the build's job marks its export FAILED when it
+    # fails for good or is cancelled (the job's on_failure hook).
     status = models.CharField(
         max_length=10, choices=ExportStatus.choices, default=ExportStatus.BUILDING
     )
@@ -52,10 +52,8 @@ class Export(models.Model):
 
     @property
     def state(self) -> str:
-        """The status as the API shows it: a build whose job failed (or is gone) is
-        ``failed``. Select ``job`` with the export (no lazy query in async code)."""
-        if self.status == ExportStatus.BUILDING and (
-            self.job is None or self.job.status in ("failed", "cancelled")
-        ):
+        """The status as the API shows it: a build whose job is gone (deleted by
+        hand) can never finish, so it shows ``failed``."""
+        if self.status == ExportStatus.BUILDING and self.job_id is None:
             return ExportStatus.FAILED
         return self.status

@@ -13,11 +13,7 @@ from apps.workspaces.access import aget_membership
 
 def export_list_for(*, workspace_id: UUID) -> QuerySet[Export]:
     """The workspace's exports, newest first (lazy; paginate it)."""
-    return (
-        Export.objects.filter(workspace_id=workspace_id)
-        .select_related("job")
-        .order_by("-created_at", "-id")
-    )
+    return Export.objects.filter(workspace_id=workspace_id).order_by("-created_at", "-id")
 
 
 def export_detail_for(*, workspace_id: UUID, export_id: UUID) -> QuerySet[Export]:

@@ -27,8 +27,8 @@ from apps.exports.storage import (
     save_replacing,
     staging_name,
 )
-from apps.jobs.models import TERMINAL_STATUSES
-from apps.jobs.services import dispatch
+from apps.jobs.api import dispatch
+from apps.notifications.email import frontend_link, send_email
 
 BUILD_JOB = "exports.build"
 DOWNLOAD_SALT = "exports.download"
@@ -39,25 +39,30 @@ def export_create(*, workspace_id: UUID, actor: User) -> Export:
     """Record an export and start its build (a chained job the actor owns).
 
     One build at a time per workspace: another request while one runs is 409.
-    The returned export has its job attached (``state`` needs no query).
+    A build that ends without success marks its export failed (the job's
+    ``on_failure`` hook), so a failed build never blocks the next one.
     """
     from apps.workspaces.models import Workspace
 
     # The workspace row serializes concurrent requests for the same workspace.
     Workspace.objects.select_for_update().filter(pk=workspace_id).first()
-    busy = (
-        Export.objects.filter(
-            workspace_id=workspace_id, status=ExportStatus.BUILDING, job__isnull=False
-        )
-        .exclude(job__status__in=TERMINAL_STATUSES)
-        .exists()
-    )
+    busy = Export.objects.filter(
+        workspace_id=workspace_id, status=ExportStatus.BUILDING, job__isnull=False
+    ).exists()
     if busy:
         raise Conflict("An export of this workspace is already being built.")
     export = Export.objects.create(workspace_id=workspace_id, requested_by=actor)
     export.job = dispatch(BUILD_JOB, kwargs={"export_id": str(export.pk)}, owner=actor)
     export.save(update_fields=["job"])
     return export
+
+
+def export_mark_failed(*, export_id: str) -> None:
+    """Mark a build that ended without success (its job failed or was cancelled)
+    as failed. Runs in the transaction recording the job's end; idempotent."""
+    Export.objects.filter(pk=export_id, status=ExportStatus.BUILDING).update(
+        status=ExportStatus.FAILED
+    )
 
 
 # --- the build: collect -> render -> zip -> store -> notify -------------------
@@ -182,7 +187,7 @@ EMAIL_BODY = (
 
 @transaction.atomic
 def export_notify(*, export_id: str) -> dict[str, Any]:
-    """Email the requester, once (through the ``email.send`` job)."""
+    """Email the requester, once (``send_email``, in this transaction)."""
     export = Export.objects.select_for_update().get(pk=export_id)
     requester = (
         User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
@@ -190,19 +195,16 @@ def export_notify(*, export_id: str) -> dict[str, Any]:
     if export.notified_at is not None or requester is None:
         return {"notified": False}
     workspace = export.workspace.name
-    link = f"{settings.FRONTEND_URL}/workspaces/{export.workspace_id}/exports/{export.pk}"
-    dispatch(
-        "email.send",
-        kwargs={
-            "to": [requester.email],
-            "subject": EMAIL_SUBJECT.format(workspace=workspace),
-            "body": EMAIL_BODY.format(
-                workspace=workspace,
-                count=export.document_count,
-                expires=export.expires_at.isoformat() if export.expires_at else "",
-                link=link,
-            ),
-        },
+    link = frontend_link(f"/workspaces/{export.workspace_id}/exports/{export.pk}")
+    send_email(
+        to=requester.email,
+        subject=EMAIL_SUBJECT.format(workspace=workspace),
+        body=EMAIL_BODY.format(
+            workspace=workspace,
+            count=export.document_count,
+            expires=export.expires_at.isoformat() if export.expires_at else "",
+            link=link,
+        ),
     )
     export.notified_at = timezone.now()
     export.save(update_fields=["notified_at"])

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.errors import PermissionDenied
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.core.views import AsyncAPIView
@@ -35,11 +37,14 @@ class ExportListView(WorkspaceScopedView):
         )
 
     @openapi.exports_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         export = await sync_to_async(services.export_create)(
             workspace_id=workspace_id, actor=request_user(request)
         )
-        return Response(export_public(export, request=request), status=status.HTTP_202_ACCEPTED)
+        data = export_public(export, request=request)
+        location = reverse("exports-detail", args=[workspace_id, export.pk])
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
 class ExportDetailView(WorkspaceScopedView):

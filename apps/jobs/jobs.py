@@ -1,31 +1,30 @@
-"""Jobs the jobs app itself declares, and the periodic maintenance functions."""
+"""Jobs the jobs app itself declares: its periodic maintenance."""
 
-from django.core.mail import send_mail
+from django.conf import settings
 
-from apps.jobs.registry import job
-
-
-@job("email.send")
-def send_email(*, to: list[str], subject: str, body: str) -> dict[str, int]:
-    """Send one plain-text email through Django's email backend (a native job).
-
-    Not retried by design (a simple job); the Job row records a failure.
-    """
-    from django.conf import settings
-
-    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
-    return {"sent": sent}
+from apps.jobs.registry import periodic
 
 
+@periodic("jobs.relay_outbox", every=settings.JOBS_RELAY_INTERVAL)
 def relay_outbox() -> None:
-    """Periodic: send queued Celery jobs that never reached the broker."""
+    """Send queued Celery jobs that never reached the broker (see ``job_outbox_relay``)."""
     from apps.jobs.services import job_outbox_relay
 
     job_outbox_relay()
 
 
+@periodic("jobs.prune_finished", every=settings.JOBS_PRUNE_INTERVAL)
 def prune_finished() -> None:
-    """Periodic: delete finished jobs and native task results past ``JOBS_RETENTION``."""
+    """Delete finished jobs and native task results past ``JOBS_RETENTION``."""
     from apps.jobs.services import jobs_prune
 
     jobs_prune()
+
+
+@periodic("jobs.recover", every=settings.JOBS_REAPER_INTERVAL)
+def recover_lost() -> None:
+    """Resume running jobs whose worker died, and reclaim lost native tasks."""
+    from apps.jobs.recovery import jobs_recover, native_tasks_reclaim
+
+    jobs_recover()
+    native_tasks_reclaim()

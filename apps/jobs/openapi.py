@@ -32,7 +32,7 @@ CANCELLED_EXAMPLE = response_example(
     "Cancelled",
     {
         "id": "0b7e5c1e-4a4f-4f5e-9d7a-2f0c1d2e3f40",
-        "name": "email.send",
+        "name": "webhooks.deliver",
         "status": "cancelled",
         "attempts": 0,
         "max_attempts": 1,

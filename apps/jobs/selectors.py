@@ -2,19 +2,19 @@
 
 from uuid import UUID
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from apps.accounts.models import User
 from apps.core.aquery import afirst
 from apps.core.errors import NotFound
 from apps.jobs.models import Job
 
 
 def job_list_for(
-    *, owner: User, status: str | None = None, name: str | None = None
+    *, owner: AbstractBaseUser, status: str | None = None, name: str | None = None
 ) -> QuerySet[Job]:
     """The owner's jobs, newest first, optionally filtered (lazy; paginate it)."""
-    jobs = Job.objects.filter(owner=owner)
+    jobs = Job.objects.filter(owner_id=owner.pk)
     if status:
         jobs = jobs.filter(status=status)
     if name:
@@ -22,12 +22,12 @@ def job_list_for(
     return jobs.order_by("-created_at", "-id")
 
 
-def job_detail_for(*, job_id: UUID, owner: User) -> QuerySet[Job]:
+def job_detail_for(*, job_id: UUID, owner: AbstractBaseUser) -> QuerySet[Job]:
     """The job if ``owner`` owns it (lazy)."""
-    return Job.objects.filter(pk=job_id, owner=owner)
+    return Job.objects.filter(pk=job_id, owner_id=owner.pk)
 
 
-async def ajob_access(*, job_id: UUID, owner: User) -> Job:
+async def ajob_access(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
     """The owner's job, or 404 (another user's job is indistinguishable from none).
 
     Read on the async pool: no thread hop.

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.jobs.registry import JobPolicy, job
+from apps.jobs.api import JobContext, JobPolicy, job
 
-# Exponential backoff (base, doubled per attempt, capped), no jitter so the
-# delivery log's ``next_retry_at`` is exact; deliveries of one event are
-# spread by their creation times anyway. The time limits bound one attempt
+# Exponential backoff (base, doubled per attempt, capped), no jitter:
+# deliveries of one event are spread by their creation times anyway. The
+# delivery log's ``next_retry_at`` is exact either way (the job's context
+# carries the wait the runner will use). The time limits bound one attempt
 # well above the HTTP timeout.
 DELIVERY_POLICY = JobPolicy(
     max_retries=settings.WEBHOOKS_MAX_RETRIES,
@@ -22,8 +23,10 @@ DELIVERY_POLICY = JobPolicy(
 
 
 @job("webhooks.deliver", policy=DELIVERY_POLICY)
-def deliver(*, delivery_id: str) -> dict[str, Any]:
+def deliver(context: JobContext, *, delivery_id: str) -> dict[str, Any]:
     """Attempt one webhook delivery; raises to be retried (see ``delivery_attempt``)."""
     from apps.webhooks.services import delivery_attempt
 
-    return delivery_attempt(delivery_id=delivery_id)
+    return delivery_attempt(
+        delivery_id=delivery_id, attempt=context.attempt, retry_in=context.retry_in
+    )

@@ -4,7 +4,14 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 
-from apps.core.openapi import error_response, request_example, response_example
+from apps.core.openapi import (
+    LOCATION_HEADER,
+    create_parameters,
+    create_responses,
+    error_response,
+    request_example,
+    response_example,
+)
 from apps.webhooks.serializers import (
     DeliveryDetailOutput,
     DeliveryListQuery,
@@ -40,6 +47,7 @@ DELIVERY_EXAMPLE: dict[str, Any] = {
     "next_retry_at": "2026-01-01T12:00:40Z",
     "endpoint_disabled": False,
     "redelivery_of": None,
+    "request_id": "3f6c0d2e9b0a4c1e8f7a6b5c4d3e2f1a",
     "created_at": "2026-01-01T12:00:00Z",
     "last_attempt_at": "2026-01-01T12:00:20Z",
     "completed_at": None,
@@ -53,7 +61,8 @@ DELIVERY_DETAIL_EXAMPLE: dict[str, Any] = {
         "workspace_id": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
         "data": {"id": "7c6b5a4f-3e2d-4c1b-9a08-f7e6d5c4b3a2", "title": "Roadmap"},
     },
-    "response_excerpt": "upstream unavailable",
+    # A 503: its body is not kept (only a 2xx's or a 4xx's, 256 bytes at most).
+    "response_excerpt": "",
 }
 CONFLICT = error_response("Not possible in this state.")
 
@@ -69,7 +78,8 @@ webhooks_create = extend_schema(
     operation_id="webhooksCreate",
     summary="Add an endpoint; the response holds its signing secret, shown only once",
     request=WebhookEndpointCreateInput,
-    responses={201: WebhookEndpointCreatedOutput},
+    responses=create_responses({201: WebhookEndpointCreatedOutput}),
+    parameters=create_parameters(),
     examples=[
         request_example(
             "Documents only",
@@ -81,7 +91,7 @@ webhooks_create = extend_schema(
         ),
         response_example(
             "Created",
-            {**ENDPOINT_EXAMPLE, "secret": "whsec_3q2-7wPbT0qY9cGx4mZk1sVnR8aJdLuE5hFyOiWt6Xo"},
+            {**ENDPOINT_EXAMPLE, "secret": "whsec_myF6j7ze/01GmMijQQR+DwbwjER3dOtolyJxYh2OrUI="},
             "201",
         ),
     ],
@@ -124,7 +134,7 @@ webhooks_rotate_secret = extend_schema(
     examples=[
         response_example(
             "Rotated",
-            {**ENDPOINT_EXAMPLE, "secret": "whsec_Jq0sV4bN7cX2mZ9kL5tR8wY1uE6hA3dF0gP4iO7nB2c"},
+            {**ENDPOINT_EXAMPLE, "secret": "whsec_xrcKDzfggKsLoRCOxHtIW7B2yLrFSfZvC2qk1wxB9gc="},
             "200",
         )
     ],
@@ -153,6 +163,7 @@ webhooks_deliveries_redeliver = extend_schema(
     summary="Send a finished delivery's event again (a new delivery, same event id)",
     request=None,
     responses={202: DeliveryOutput, 409: CONFLICT},
+    parameters=[LOCATION_HEADER],
     examples=[
         response_example(
             "Queued again",

@@ -66,7 +66,8 @@ class WebhookEndpointOutput(serializers.Serializer[WebhookEndpoint]):
 
 class WebhookEndpointCreatedOutput(WebhookEndpointOutput):
     secret = serializers.CharField(
-        help_text="The signing secret. Shown only in this response: store it now."
+        help_text="The signing secret (Standard Webhooks: `whsec_` + base64). Shown only in "
+        "this response: store it now."
     )
 
 
@@ -108,7 +109,7 @@ class WebhookEnvelopeOutput(serializers.Serializer[Any]):
 
 
 class DeliveryOutput(serializers.Serializer[Delivery]):
-    id = serializers.UUIDField(help_text="Also sent as the Webhook-Id header.")
+    id = serializers.UUIDField(help_text="Also sent as the `webhook-id` header.")
     event_id = serializers.UUIDField()
     event = serializers.ChoiceField(choices=WebhookEvent.choices)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
@@ -123,6 +124,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
         help_text="This delivery's failure disabled the endpoint."
     )
     redelivery_of = serializers.UUIDField(source="redelivery_of_id", allow_null=True)
+    request_id = serializers.CharField(
+        help_text="X-Request-ID of the request that caused the event (or the redelivery); "
+        "every log line of its delivery job carries it. Empty when no request did."
+    )
     created_at = serializers.DateTimeField()
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -130,7 +135,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
 
 class DeliveryDetailOutput(DeliveryOutput):
     payload = WebhookEnvelopeOutput(help_text="The JSON body sent.")
-    response_excerpt = serializers.CharField(help_text="The start of the last response body.")
+    response_excerpt = serializers.CharField(
+        help_text="The start (at most 256 bytes) of the last answer's body, kept only when it "
+        "was a 2xx or a 4xx: empty for a redirect, a server error or a refused attempt."
+    )
 
 
 @output_of(WebhookEnvelopeOutput)

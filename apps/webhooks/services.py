@@ -2,9 +2,9 @@
 delivery attempt itself (the job body), redelivery."""
 
 import json
+import logging
 import time
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypedDict
 from uuid import UUID
@@ -16,11 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict, InvalidInput
-from apps.jobs.models import Job
-from apps.jobs.registry import get_spec
-from apps.jobs.runner import backoff_seconds
-from apps.jobs.services import dispatch
+from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
 from apps.webhooks.models import (
     FINAL_DELIVERY_STATUSES,
@@ -28,6 +26,8 @@ from apps.webhooks.models import (
     DeliveryStatus,
     WebhookEndpoint,
 )
+
+logger = logging.getLogger(__name__)
 
 DELIVER_JOB = "webhooks.deliver"
 USER_AGENT = "AsyncAPI-Webhooks/1"
@@ -54,7 +54,28 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
-        raise InvalidInput({"url": [str(exc)]}) from exc
+        logger.info("webhook URL refused", extra={"reason": exc.reason})
+        raise InvalidInput({"url": [str(exc) + await _alocal_receiver_hint(url)]}) from exc
+
+
+LOCAL_RECEIVER_HINT = (
+    " In development (DEBUG on): set WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true to allow "
+    "receivers on loopback and private networks."
+)
+
+
+async def _alocal_receiver_hint(url: str) -> str:
+    """With DEBUG on, which setting would accept ``url``, when a local address is the only problem.
+
+    Empty with DEBUG off: production errors say nothing about configuration.
+    """
+    if not settings.DEBUG or settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS:
+        return ""
+    try:
+        await transport.aresolve(url, allow_private=True)
+    except transport.UnsafeDestination:
+        return ""  # refused for another reason (form, does not resolve)
+    return LOCAL_RECEIVER_HINT
 
 
 @transaction.atomic
@@ -187,6 +208,7 @@ def webhook_event_fan_out(
                 event_id=UUID(envelope["id"]),
                 event=event,
                 payload=dict(envelope),
+                request_id=request_id_var.get() or "",
             )
             _dispatch_delivery(delivery)
             deliveries.append(delivery)
@@ -207,6 +229,7 @@ def delivery_redeliver(*, delivery_id: UUID) -> Delivery:
         event=original.event,
         payload=original.payload,
         redelivery_of=original,
+        request_id=request_id_var.get() or "",
     )
     _dispatch_delivery(delivery)
     return delivery
@@ -220,14 +243,10 @@ def delivery_body(delivery: Delivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _retry_policy_delay(attempt: int) -> float:
-    # The declared policy has no jitter, so this is the runner's exact delay.
-    policy = replace(get_spec(DELIVER_JOB).policy, jitter=False)
-    return backoff_seconds(policy, attempt=attempt)
-
-
 @transaction.atomic
-def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, final: bool) -> None:
+def _record(
+    delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, retry_in: float | None
+) -> None:
     delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
     if delivery is None or delivery.status in FINAL_DELIVERY_STATUSES:
         return
@@ -236,14 +255,14 @@ def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, fina
     delivery.response_status_code = outcome.status_code
     delivery.latency_ms = outcome.latency_ms
     delivery.error = outcome.error[:500]
-    delivery.response_excerpt = outcome.response_excerpt[:1024]
+    delivery.response_excerpt = outcome.response_excerpt[: transport.RESPONSE_EXCERPT_BYTES]
     delivery.last_attempt_at = now
     delivery.next_retry_at = None
     if outcome.succeeded:
         delivery.status = DeliveryStatus.SUCCEEDED
         delivery.completed_at = now
         WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
-    elif final:
+    elif retry_in is None:
         delivery.status = DeliveryStatus.FAILED
         delivery.completed_at = now
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
@@ -261,7 +280,7 @@ def _record(delivery_id: UUID, outcome: transport.Attempt, *, attempt: int, fina
             delivery.endpoint_disabled = True
     else:
         delivery.status = DeliveryStatus.RETRYING
-        delivery.next_retry_at = now + timedelta(seconds=_retry_policy_delay(attempt))
+        delivery.next_retry_at = now + timedelta(seconds=retry_in)
     delivery.save()
 
 
@@ -274,14 +293,16 @@ def _cancel(delivery_id: UUID, reason: str) -> None:
     )
 
 
-def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
+def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) -> dict[str, Any]:
     """Send one delivery once (the body of the ``webhooks.deliver`` job).
 
-    Idempotent: a delivery already finished is not sent again; one whose
-    endpoint was disabled meanwhile is cancelled without a request. A failed
-    attempt is recorded (status code, latency, error, next retry) and raises
-    ``DeliveryFailed`` so the job is retried with backoff; the last failure
-    counts towards disabling the endpoint.
+    ``attempt`` and ``retry_in`` come from the job's context: the attempt
+    number, and the wait before the next attempt if this one fails (None when
+    it is the last). Idempotent: a delivery already finished is not sent
+    again; one whose endpoint was disabled meanwhile is cancelled without a
+    request. A failed attempt is recorded (status code, latency, error, next
+    retry) and raises ``DeliveryFailed`` so the job is retried; the last
+    failure counts towards disabling the endpoint.
     """
     delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None:
@@ -292,39 +313,31 @@ def delivery_attempt(*, delivery_id: str) -> dict[str, Any]:
     if not endpoint.is_active:
         _cancel(delivery.pk, "The endpoint is disabled.")
         return {"skipped": "the endpoint is disabled"}
-
-    # The Job row counts attempts started (a killed worker's attempt included).
-    job = (
-        Job.objects.only("attempts").filter(pk=delivery.job_id).first()
-        if delivery.job_id is not None
-        else None
-    )
-    attempt = job.attempts if job is not None else delivery.attempts + 1
-    # The runner's own rule, in this process: no retry follows this attempt.
-    final = job is None or attempt > get_spec(DELIVER_JOB).policy.max_retries
     body = delivery_body(delivery)
     try:
         destination = transport.resolve(
             endpoint.url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS
         )
     except transport.UnsafeDestination as exc:
-        outcome = transport.Attempt(None, 0, f"Refused: {exc}", "")
+        # What the check found (the address) is for the server's log only.
+        logger.info(
+            "webhook delivery refused", extra={"delivery": str(delivery.pk), "reason": exc.reason}
+        )
+        outcome = transport.Attempt(None, 0, str(exc), "")
     else:
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            signing.DELIVERY_HEADER: str(delivery.pk),
             signing.EVENT_HEADER: delivery.event,
-            signing.TIMESTAMP_HEADER: str(timestamp),
-            signing.SIGNATURE_HEADER: signing.sign(
-                secret=endpoint.secret, timestamp=timestamp, body=body
+            **signing.signed_headers(
+                secret=endpoint.secret, message_id=str(delivery.pk), timestamp=timestamp, body=body
             ),
         }
         outcome = transport.post(
             destination, body=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT
         )
-    _record(delivery.pk, outcome, attempt=attempt, final=final)
+    _record(delivery.pk, outcome, attempt=attempt, retry_in=retry_in)
     if not outcome.succeeded:
         raise DeliveryFailed(outcome.error or "The delivery failed.")
     return {"status_code": outcome.status_code, "latency_ms": outcome.latency_ms}

@@ -6,10 +6,12 @@ OpenAPI decoration: ``apps.webhooks.openapi``.
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.webhooks import openapi, selectors, services
@@ -44,6 +46,7 @@ class WebhookEndpointListView(WorkspaceAdminView):
         return await apaginated_response(self, endpoints, webhook_endpoint_public)
 
     @openapi.webhooks_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         user = request_user(request)
         data = WebhookEndpointCreateInput(data=request.data)
@@ -52,7 +55,8 @@ class WebhookEndpointListView(WorkspaceAdminView):
             workspace_id=workspace_id, actor=user, **data.validated_data
         )
         output = webhook_endpoint_created_public(endpoint)
-        return Response(output, status=status.HTTP_201_CREATED)
+        location = reverse("webhooks-detail", args=[workspace_id, endpoint.pk])
+        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class WebhookEndpointDetailView(WorkspaceAdminView):
@@ -132,4 +136,11 @@ class DeliveryRedeliverView(WorkspaceAdminView):
         )
         original = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
         delivery = await sync_to_async(services.delivery_redeliver)(delivery_id=original.pk)
-        return Response(delivery_public(delivery), status=status.HTTP_202_ACCEPTED)
+        location = reverse(
+            "webhooks-delivery-detail", args=[workspace_id, endpoint_id, delivery.pk]
+        )
+        return Response(
+            delivery_public(delivery),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )

@@ -7,7 +7,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts.serializers import EmailAddressField
 from apps.core.outputs import iso_datetime, output_of
+from apps.core.validators import validate_single_line
 from apps.workspaces.models import Invitation, Membership, Role
 
 
@@ -35,13 +37,17 @@ def workspace_public(membership: Membership) -> dict[str, Any]:
 
 
 class WorkspaceInput(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100, trim_whitespace=True)
+    name = serializers.CharField(
+        max_length=100, trim_whitespace=True, validators=[validate_single_line]
+    )
 
 
 class WorkspaceUpdateInput(serializers.Serializer[Any]):
     """PATCH: only what is given changes."""
 
-    name = serializers.CharField(max_length=100, trim_whitespace=True, required=False)
+    name = serializers.CharField(
+        max_length=100, trim_whitespace=True, required=False, validators=[validate_single_line]
+    )
 
 
 class MemberOutput(serializers.Serializer[Membership]):
@@ -122,7 +128,7 @@ def invitation_public(invitation: Invitation) -> dict[str, Any]:
 
 
 class InvitationInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 

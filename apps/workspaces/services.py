@@ -19,7 +19,7 @@ from apps.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from apps.workspaces.access import require_role
 from apps.workspaces.emails import send_invitation_email
 from apps.workspaces.events import MEMBER_JOINED, publish
-from apps.workspaces.models import Invitation, Membership, Role, Workspace
+from apps.workspaces.models import ROLE_RANK, Invitation, Membership, Role, Workspace
 
 
 class LastOwner(Conflict):
@@ -51,6 +51,36 @@ def _other_owner_exists(*, workspace_id: UUID, user_id: int) -> bool:
         Membership.objects.filter(workspace_id=workspace_id, role=Role.OWNER)
         .exclude(user_id=user_id)
         .exists()
+    )
+
+
+def invitable_roles(role: str | None) -> set[str]:
+    """The roles a member with ``role`` may invite to (none for a non-member).
+
+    Admins invite members and admins; owners invite any role.
+    """
+    if role is None or ROLE_RANK[role] < ROLE_RANK[Role.ADMIN]:
+        return set()
+    if role == Role.OWNER:
+        return {Role.OWNER, Role.ADMIN, Role.MEMBER}
+    return {Role.ADMIN, Role.MEMBER}
+
+
+def _revoke_invitations_beyond(*, workspace_id: UUID, inviter_id: int, role: str | None) -> int:
+    """Revoke the open invitations ``inviter_id`` sent that ``role`` could no longer send.
+
+    ``role`` None: the inviter left or was removed, so every one of them.
+    Call it under the workspace lock, in the transaction that changes the role.
+    """
+    return (
+        Invitation.objects.filter(
+            workspace_id=workspace_id,
+            invited_by_id=inviter_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .exclude(role__in=invitable_roles(role))
+        .update(revoked_at=timezone.now())
     )
 
 
@@ -90,7 +120,8 @@ def member_role_change(*, actor: Membership, user_id: int, role: str | None) -> 
     """Change a member's role (``None`` changes nothing).
 
     Admins change members and admins; only owners make or unmake owners. The
-    last owner cannot be demoted (409).
+    last owner cannot be demoted (409). A demoted member's open invitations
+    that the new role could not send are revoked with the change.
     """
     actor = _lock_actor(workspace_id=actor.workspace_id, user_id=actor.user_id)
     require_role(actor, Role.ADMIN)
@@ -113,6 +144,7 @@ def member_role_change(*, actor: Membership, user_id: int, role: str | None) -> 
         raise LastOwner()
     target.role = role
     target.save(update_fields=["role"])
+    _revoke_invitations_beyond(workspace_id=actor.workspace_id, inviter_id=user_id, role=role)
     return target
 
 
@@ -121,7 +153,8 @@ def member_remove(*, actor: Membership, user_id: int) -> None:
     """Remove a member, or leave when ``user_id`` is the actor's own.
 
     Admins remove members and admins; only owners remove owners. The last
-    owner cannot leave or be removed (409): delete the workspace instead.
+    owner cannot leave or be removed (409): delete the workspace instead. The
+    removed member's open invitations are revoked with the removal.
     """
     actor = _lock_actor(workspace_id=actor.workspace_id, user_id=actor.user_id)
     target = (
@@ -138,18 +171,25 @@ def member_remove(*, actor: Membership, user_id: int) -> None:
     ):
         raise LastOwner()
     target.delete()
+    _revoke_invitations_beyond(workspace_id=actor.workspace_id, inviter_id=user_id, role=None)
 
 
 @transaction.atomic
 def invitation_create(*, actor: Membership, email: str, role: Role) -> Invitation:
     """Invite ``email`` to the actor's workspace and email them a single-use link.
 
-    Admins invite members and admins; only owners invite owners. A still-open
-    invitation of the same address is revoked (the newest link wins). The
-    token is only in the email; its SHA-256 is stored.
+    Admins invite members and admins; only owners invite owners, and only
+    with a verified email address (403 ``email_not_verified``: an invitation
+    is an email sent in the inviter's name). A still-open invitation of the
+    same address is revoked (the newest link wins). The token is only in the
+    email; its SHA-256 is stored.
     """
     actor = _lock_actor(workspace_id=actor.workspace_id, user_id=actor.user_id)
     require_role(actor, Role.OWNER if role == Role.OWNER else Role.ADMIN)
+    if not actor.user.email_verified:
+        raise PermissionDenied(
+            "Verify your email address before inviting anyone.", code="email_not_verified"
+        )
     email = normalize_email(email)
     if Membership.objects.filter(
         workspace_id=actor.workspace_id, user__email__iexact=email
@@ -201,17 +241,48 @@ def _invalid_token() -> InvalidInput:
     )
 
 
+def _inviter_still_may_grant(invitation: Invitation) -> bool:
+    """Whether the inviter is still an active member whose role may send this invitation.
+
+    Removing or demoting a member revokes what they may no longer send; this
+    is the same rule checked again at acceptance (for rows left open before
+    that rule, or by a write that bypassed the services).
+    """
+    if invitation.invited_by_id is None:  # the inviter's account was deleted
+        return False
+    inviter_role = (
+        Membership.objects.filter(
+            workspace_id=invitation.workspace_id,
+            user_id=invitation.invited_by_id,
+            user__is_active=True,
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    return invitation.role in invitable_roles(inviter_role)
+
+
 @transaction.atomic
 def invitation_accept(*, user: User, token: str) -> Membership:
     """Join the invitation's workspace with its role. Single use; expires.
 
     Only a logged-in user whose email is the invited address may accept
-    (403 otherwise; the invitation stays open). Publishes ``member.joined`` in
-    this transaction. A user who is already a member keeps their role.
+    (403 otherwise; the invitation stays open). The inviter must still be an
+    active member allowed to invite to that role (400 otherwise, as for a
+    revoked link). Publishes ``member.joined`` in this transaction. A user
+    who is already a member keeps their role.
     """
+    digest = token_digest(token)
+    invited = Invitation.objects.filter(token_digest=digest)
+    workspace_id = invited.values_list("workspace_id", flat=True).first()
+    if workspace_id is None:
+        raise _invalid_token()
+    # The workspace first, then the invitation: the order every membership
+    # write takes (a role change revokes invitations under the workspace lock).
+    Workspace.objects.select_for_update().filter(pk=workspace_id).exists()
     invitation = (
-        Invitation.objects.select_for_update()
-        .filter(token_digest=token_digest(token))
+        Invitation.objects.select_for_update(of=("self",))
+        .filter(token_digest=digest)
         .select_related("workspace")
         .first()
     )
@@ -225,7 +296,8 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         raise _invalid_token()
     if normalize_email(user.email) != normalize_email(invitation.email):
         raise PermissionDenied("This invitation was sent to another email address.")
-    Workspace.objects.select_for_update().filter(pk=invitation.workspace_id).exists()
+    if not _inviter_still_may_grant(invitation):
+        raise _invalid_token()
     membership, created = Membership.objects.select_related("workspace").get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )

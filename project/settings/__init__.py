@@ -11,10 +11,12 @@ from project.settings.accounts import *  # noqa: F403
 from project.settings.api import *  # noqa: F403
 from project.settings.core import *  # noqa: F403
 from project.settings.database import *  # noqa: F403
+from project.settings.devstack import *  # noqa: F403
 from project.settings.email import *  # noqa: F403
 from project.settings.exports import *  # noqa: F403
 from project.settings.jobs import *  # noqa: F403
 from project.settings.logging import *  # noqa: F403
+from project.settings.observability import *  # noqa: F403
 from project.settings.redis import *  # noqa: F403
 from project.settings.security import *  # noqa: F403
 from project.settings.webhooks import *  # noqa: F403

@@ -1,4 +1,12 @@
-"""The API contract: DRF, the error shape, the OpenAPI schema."""
+"""The API contract: DRF, the error shape, the OpenAPI schema, idempotent creates."""
+
+from datetime import timedelta
+
+from apps.core.env import env_timedelta
+
+# How long a create's response is kept for retries with the same
+# Idempotency-Key (apps.core.idempotency).
+IDEMPOTENCY_KEY_TTL = env_timedelta("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TokenAuthentication"],
@@ -55,6 +63,7 @@ ENUM_NAME_OVERRIDES = {
     "DocumentStatusEnum": "apps.documents.models.DocumentStatus",
     "InvitationStatusEnum": "apps.workspaces.serializers.InvitationStatus",
     "RoleEnum": "apps.workspaces.models.Role",
+    "TransportEnum": "apps.accounts.models.Transport",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -67,7 +76,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No online validator badge: it is an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "apps.core.schema_hooks.request_defaults_in_descriptions",
+    ],
 }

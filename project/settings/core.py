@@ -4,7 +4,15 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from apps.core.env import env_bool, env_int, env_list, env_str
+from apps.core.env import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path_prefix,
+    env_str,
+)
+from project.settings.devstack import DEV_STACK
 
 # Lets generic Django classes be subscripted at runtime (ModelAdmin[User], ...).
 django_stubs_ext.monkeypatch()
@@ -14,8 +22,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 INSECURE_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# A running `uv run dev` fills in what is unset (project.settings.devstack).
+SECRET_KEY = env_str("SECRET_KEY", DEV_STACK.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY))
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [host for host in DEV_STACK.get("ALLOWED_HOSTS", "").split(",") if host]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,8 +45,11 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
-    "django_tasks_db",
+    # Before django_tasks_db: its db_worker command is replaced by ours
+    # (apps/jobs/management/commands/db_worker.py); the first app wins.
     "apps.jobs",
+    "django_tasks_db",
+    "apps.notifications",
     "django.contrib.postgres",
     "apps.workspaces",
     "apps.documents",
@@ -45,11 +59,13 @@ INSTALLED_APPS = [
 
 # Every entry is async-capable and makes no thread hop on an API request:
 # the request-id and CORS middleware are native async, SecurityMiddleware is
-# made hop-free in CoreConfig.ready(), and the session/auth/messages stack only
-# runs for the admin (see apps.core.middleware).
+# made hop-free in CoreConfig.ready(), the CSP middleware (Django's, with a
+# policy for HTML pages) runs its hooks inline, and the session/auth/messages
+# stack only runs for the admin (see apps.core.middleware).
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.core.middleware.AdminSessionMiddleware",
     "apps.core.middleware.AdminAuthenticationMiddleware",
@@ -60,7 +76,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.app"
 WSGI_APPLICATION = None
-ADMIN_URL_PREFIX = "/admin/"
+# Where the Django admin lives ("backoffice/", ...); empty turns it off (no
+# route, and the admin-only session middleware never runs).
+ADMIN_URL = env_path_prefix("ADMIN_URL", "admin/")
+if ADMIN_URL.split("/")[0] in {"api", "static", "healthz", "readyz"}:
+    raise ConfigurationError(f"ADMIN_URL must not shadow the API's own paths, got {ADMIN_URL!r}")
+ADMIN_URL_PREFIX = f"/{ADMIN_URL}" if ADMIN_URL else ""
 
 TEMPLATES = [
     {
@@ -70,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

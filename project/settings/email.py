@@ -2,12 +2,20 @@
 
 from apps.core.env import env_bool, env_int, env_str
 from project.settings.core import BASE_DIR
+from project.settings.devstack import DEV_STACK
 
 # Base of the links in emails (verification, password reset, invitations).
 FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
-_mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_mail_backend = env_str(
+    "EMAIL_BACKEND",
+    DEV_STACK.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+)
+# Folder of the file backends (Django's, and apps.notifications.mailbox's .eml files).
+MAIL_FILES_DIR = env_str(
+    "EMAIL_FILE_PATH", DEV_STACK.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
+)
 _mail_options: dict[str, object] = {}
 if _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = {
@@ -18,6 +26,11 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "timeout": 10,
     }
-elif _mail_backend.endswith("filebased.EmailBackend"):
-    _mail_options = {"file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))}
+elif _mail_backend.endswith(("filebased.EmailBackend", "apps.notifications.mailbox.EmailBackend")):
+    _mail_options = {"file_path": MAIL_FILES_DIR}
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+
+# The development mailbox page (/dev/mailbox/, apps.notifications.mailbox_views) over
+# the files of apps.notifications.mailbox.EmailBackend. `uv run dev` turns it on; never
+# in production (`check --deploy` fails).
+DEV_MAILBOX = env_bool("DEV_MAILBOX", False)

@@ -1,8 +1,9 @@
 """Redis: the cache (token cache, throttles) and, by default, the Celery broker."""
 
 from apps.core.env import env_int, env_str
+from project.settings.devstack import DEV_STACK
 
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = env_str("REDIS_URL", DEV_STACK.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -12,7 +13,7 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", DEV_STACK.get("CELERY_BROKER_URL", REDIS_URL))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
@@ -30,4 +31,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Sweep for abandoned messages every tenth of the timeout (at least 1 s).
     "unacked_restore_interval": max(1, CELERY_VISIBILITY_TIMEOUT // 10),
     "unacked_restore_throttle": 1,
+    # Bound every socket operation of the workers' own publishes (retries,
+    # chain steps) and connections: a stalled broker never hangs a worker.
+    # (Dispatches use the tighter JOBS_PUBLISH_TIMEOUT, apps.jobs.backends.)
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
 }

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.utils import timezone
 
 from apps.accounts.jobs import axes_cleanup, purge_expired_tokens
@@ -38,9 +37,7 @@ def test_axes_cleanup_forgets_failures_past_the_cool_off() -> None:
 
 
 def test_both_run_on_the_beat_schedule() -> None:
-    schedule = beat_schedule(settings.JOBS_PERIODIC)
-    assert schedule["accounts.purge_expired_tokens"]["args"] == [
-        "apps.accounts.jobs.purge_expired_tokens"
-    ]
-    assert schedule["accounts.axes_cleanup"]["args"] == ["apps.accounts.jobs.axes_cleanup"]
+    schedule = beat_schedule()
+    assert schedule["accounts.purge_expired_tokens"]["args"] == ["accounts.purge_expired_tokens"]
+    assert schedule["accounts.axes_cleanup"]["args"] == ["accounts.axes_cleanup"]
     assert all(entry["task"] == "jobs.periodic" for entry in schedule.values())

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract.schema_guard import compare, main, unlisted_changes
+from contract.schema_guard import Change, compare, main, parse_changelog, unlisted_changes
 
 BASE: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -151,6 +151,68 @@ def test_an_uncommitted_breaking_change_is_caught(repo: Path) -> None:
     (repo / "schema.yaml").write_text(yaml.safe_dump(_changed(_remove_name)))
     problems = unlisted_changes(repo)
     assert [(label, c.id) for label, c in problems] == [("working tree vs HEAD", REMOVED_FIELD)]
+
+
+def _covered(changelog: str, *ids: str) -> list[bool]:
+    entries = parse_changelog(changelog)
+    return [entries.covers(Change(*change_id.split(" ", 1))) for change_id in ids]
+
+
+def test_a_wildcard_entry_covers_one_part_of_every_id_of_a_change() -> None:
+    changelog = "- 2026-12-01: one type. `changed-type * /api/v1/* response * body.type`\n"
+    assert _covered(
+        changelog,
+        "changed-type POST /api/v1/auth/login response 401 body.type",
+        "changed-type GET /api/v1/workspaces/{id}/members response 404 body.type",
+        # another field, another kind: not this change
+        "changed-type POST /api/v1/auth/login response 401 body.code",
+        "removed-field POST /api/v1/auth/login response 401 body.type",
+        # `*` stays within one space-separated part
+        "changed-type POST /api/v1/auth/login response 401 extra body.type",
+    ) == [True, True, False, False, False]
+
+
+def test_a_list_entry_covers_each_alternative_only() -> None:
+    changelog = "- x. `removed-field {GET,PATCH} /api/v1/{me,you} response 200 body.n`\n"
+    assert _covered(
+        changelog,
+        "removed-field GET /api/v1/me response 200 body.n",
+        "removed-field PATCH /api/v1/you response 200 body.n",
+        "removed-field POST /api/v1/me response 200 body.n",
+        "removed-field GET /api/v1/them response 200 body.n",
+    ) == [True, True, False, False]
+
+
+def test_backticked_prose_is_not_an_entry() -> None:
+    # Only text starting with a change kind is a pattern: a lone `*` in prose covers nothing.
+    changelog = "- 2026-12-01: the `*` header and `webhook-signature` changed.\n"
+    assert _covered(changelog, "removed-path /api/v1/things/") == [False]
+
+
+def test_history_before_the_baseline_is_not_rechecked(repo: Path) -> None:
+    _commit_schema(repo, _changed(_remove_name), "break it, released and listed long ago")
+    assert main(["--repo", str(repo)]) == 1
+    baseline = subprocess.run(
+        [GIT, "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    (repo / "SCHEMA_CHANGELOG.md").write_text(f"Baseline: `{baseline}`\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-m", "baseline")
+    assert main(["--repo", str(repo)]) == 0
+
+    # After the baseline, a breaking change is checked again; a tag works as a baseline too.
+    _git(repo, "tag", "v1", baseline)
+    (repo / "SCHEMA_CHANGELOG.md").write_text("Baseline: `v1`\n")
+    no_path = _changed(_remove_name)
+    no_path["paths"] = {}
+    _commit_schema(repo, no_path, "break it again")
+    assert [c.id for _, c in unlisted_changes(repo)] == ["removed-path /api/v1/things/"]
+
+
+def test_an_unknown_baseline_fails_with_a_clear_message(repo: Path) -> None:
+    (repo / "SCHEMA_CHANGELOG.md").write_text("Baseline: `release-9`\n")
+    with pytest.raises(SystemExit, match="baseline `release-9`"):
+        main(["--repo", str(repo)])
 
 
 def test_the_project_history_has_no_unlisted_breaking_change() -> None:

@@ -1,8 +1,9 @@
 """A small world with one of everything the API shows, for the tests that compare
 two ways of reading or rendering it (``test_aquery``, ``test_outputs``)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ class Data:
     delivery: Delivery
     job: Job
     export: Export
+    invitation_ids: list[Any] = field(default_factory=list)
 
 
 def build() -> Data:
@@ -39,8 +41,9 @@ def build() -> Data:
     Membership.objects.create(workspace=workspace, user=member, role=Role.MEMBER)
     Membership.objects.create(workspace=other, user=owner, role=Role.ADMIN)
     now = timezone.now()
+    invitation_ids = []
     for index, email in enumerate(("c@example.com", "d@example.com", "e@example.com")):
-        Invitation.objects.create(
+        invitation = Invitation.objects.create(
             workspace=workspace,
             email=email,
             role=Role.MEMBER,
@@ -49,6 +52,7 @@ def build() -> Data:
             expires_at=now + timedelta(days=index - 1),
             accepted_at=now if index == 1 else None,
         )
+        invitation_ids.append(invitation.pk)
     texts = [
         ("The engine weaves", "algebraic patterns as the loom weaves flowers", ["engines"]),
         ("Engine notes", "engine engine engine", ["notes", "engines"]),
@@ -158,4 +162,6 @@ def build() -> Data:
     for name in ("web", "cli", "phone"):
         AuthToken.objects.create(user=owner, expiry=timedelta(days=1), client_name=name)
     AuthToken.objects.create(user=owner, expiry=timedelta(seconds=-1), client_name="expired")
-    return Data(owner, member, workspace, other, documents, endpoint, delivery, job, export)
+    return Data(
+        owner, member, workspace, other, documents, endpoint, delivery, job, export, invitation_ids
+    )

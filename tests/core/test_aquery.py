@@ -66,6 +66,12 @@ CASES: dict[str, list[Case]] = {
     "workspaces.selectors.invitation_list_for": [
         lambda d: workspace_selectors.invitation_list_for(workspace_id=d.workspace.pk)
     ],
+    "workspaces.selectors.invitation_detail_for": [
+        lambda d: workspace_selectors.invitation_detail_for(
+            workspace_id=d.workspace.pk,
+            invitation_id=d.invitation_ids[0],
+        )
+    ],
     "workspaces.access.membership_for": [
         lambda d: access.membership_for(user_id=d.member.pk, workspace_id=d.workspace.pk)
     ],

@@ -25,7 +25,7 @@ from apps.exports.services import exports_purge
 from apps.exports.storage import exports_storage
 from apps.jobs.models import Job
 from apps.workspaces.models import Membership, Role, Workspace
-from project.celery import app as celery_app
+from project.celery import beat_schedule
 from tests.domain_data import aadd_member, amake_document, amake_workspace
 from tests.factories import Outbox, amake_user, auth_headers, login
 from tests.workers import Worker
@@ -216,18 +216,28 @@ async def test_one_build_at_a_time_per_workspace(api: AsyncClient, celery_worker
     owner = await amake_user()
     workspace = await amake_workspace(owner=owner)
     headers = auth_headers(await login(api, owner))
-    running_job = await Job.objects.acreate(
-        name="exports.build", backend="celery", queue="default", status="running"
+    # A build whose job no worker has taken yet (never sent anywhere).
+    waiting_job = await Job.objects.acreate(
+        owner=owner,
+        name="exports.build",
+        backend="celery",
+        queue="default",
+        kwargs={"export_id": ""},
     )
-    await Export.objects.acreate(workspace=workspace, requested_by=owner, job=running_job)
+    export = await Export.objects.acreate(workspace=workspace, requested_by=owner, job=waiting_job)
+    await Job.objects.filter(pk=waiting_job.pk).aupdate(kwargs={"export_id": str(export.pk)})
 
     refused = await api.post(_exports(workspace), headers=headers)
     assert refused.status_code == 409
     assert refused.json()["errors"][0]["code"] == "conflict"
 
-    await Job.objects.filter(pk=running_job.pk).aupdate(status="failed")
+    # Cancelling the build's job fails the export (the chain's on_failure hook)...
+    cancelled = await api.post(f"/api/v1/jobs/{waiting_job.pk}/cancel", headers=headers)
+    assert cancelled.status_code == 200, cancelled.content
     listed = (await api.get(_exports(workspace), headers=headers)).json()["results"]
     assert [item["status"] for item in listed] == ["failed"]
+    assert (await Export.objects.aget(pk=export.pk)).status == "failed"
+    # ...and frees the workspace for the next build.
     accepted = await api.post(_exports(workspace), headers=headers)
     assert accepted.status_code == 202
     await _poll(
@@ -256,6 +266,6 @@ async def test_old_archives_are_purged(api: AsyncClient) -> None:
     assert await sync_to_async(storage.exists)(fresh.file_name)
     assert (await _download(api, url))[0].status_code == 404
     assert await sync_to_async(exports_purge)() == 0
-    schedule = celery_app.conf.beat_schedule["exports.purge_expired"]
-    assert schedule["args"] == ["apps.exports.jobs.purge_expired"]
+    schedule = beat_schedule()["exports.purge_expired"]
+    assert schedule["args"] == ["exports.purge_expired"]
     assert schedule["schedule"] == settings.EXPORTS_PURGE_INTERVAL.total_seconds()

@@ -1,12 +1,13 @@
 """Jobs run on the backend their declaration chooses, with real workers."""
 
+import json
 import uuid
 
 import pytest
 from django_tasks_db.models import DBTaskResult
 
 from apps.jobs.models import Job, JobBackend, JobStatus
-from apps.jobs.registry import JobPolicy, JobSpec, all_specs, backend_for, get_spec, register
+from apps.jobs.registry import JobPolicy, JobSpec, Step, all_specs, backend_for, get_spec, register
 from apps.jobs.services import dispatch
 from tests.jobs.sample_jobs import evidence
 from tests.workers import FINAL, Worker, wait_for_job
@@ -16,15 +17,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_hard_limit_not_above_the_soft_limit_is_refused() -> None:
     with pytest.raises(ValueError, match="must be below time_limit"):
-        register(JobSpec(name="test.bad_limits", steps=(print,), policy=JobPolicy(time_limit=5)))
+        register(
+            JobSpec(
+                name="test.bad_limits",
+                steps=(Step("print", print),),
+                policy=JobPolicy(time_limit=5),
+            )
+        )
     assert "test.bad_limits" not in {spec.name for spec in all_specs()}
 
 
 def test_routing_rule_is_a_function_of_the_declaration() -> None:
-    assert backend_for(JobPolicy(), step_count=1) == "native"
-    assert backend_for(JobPolicy(max_retries=1), step_count=1) == "celery"
-    assert backend_for(JobPolicy(), step_count=3) == "celery"
-    assert backend_for(JobPolicy(time_limit=10), step_count=1) == "celery"
+    assert backend_for(JobPolicy(), chain=False) == "native"
+    assert backend_for(JobPolicy(max_retries=1), chain=False) == "celery"
+    assert backend_for(JobPolicy(), chain=True) == "celery"
+    assert backend_for(JobPolicy(time_limit=10), chain=False) == "celery"
     assert get_spec("email.send").backend == "native"
     assert get_spec("test.chain").backend == "celery"
 
@@ -66,6 +73,7 @@ def test_job_that_exhausts_its_retries_is_failed_with_the_error(celery_worker: W
     assert done.error == {"type": "ValueError", "message": "the input can never be processed"}
     assert done.finished_at is not None
     assert int(evidence().get(f"fails:{token}") or 0) == 3
+    assert evidence().get(f"gave_up:{token}") == "1"  # the on_failure hook, once
 
 
 def test_three_step_chain_records_each_step_and_resumes_a_failed_step(
@@ -123,3 +131,32 @@ def test_a_finished_job_delivered_again_is_skipped(celery_worker: Worker) -> Non
     assert again.attempts == 1
     assert again.updated_at == done.updated_at
     assert int(evidence().get(f"flaky:{token}") or 0) == 1
+
+
+def test_a_failure_hook_that_raises_does_not_undo_the_cancel() -> None:
+    from apps.jobs.services import job_cancel
+    from tests.factories import make_user
+
+    owner = make_user()
+    token = uuid.uuid4().hex
+    job = Job.objects.create(
+        owner=owner, name="test.broken_hook", backend="native", queue="default",
+        kwargs={"token": token},
+    )  # fmt: skip
+    assert job_cancel(job_id=job.pk, owner=owner).status == JobStatus.CANCELLED
+    assert evidence().get(f"broken_hook:{token}") == "1"
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CANCELLED
+
+
+def test_job_functions_get_their_context(celery_worker: Worker) -> None:
+    token = uuid.uuid4().hex
+    job = dispatch("test.flaky", kwargs={"token": token, "failures": 2})
+    done = wait_for_job(job.pk, FINAL, workers=(celery_worker,))
+    assert done.status == JobStatus.SUCCEEDED
+    seen = [json.loads(item) for item in evidence().lrange(f"context:{token}", 0, -1)]
+    # max_retries=3, backoff 0.05 doubled, no jitter: the runner's exact waits.
+    assert seen == [
+        {"attempt": 1, "is_final": False, "retry_in": 0.05},
+        {"attempt": 2, "is_final": False, "retry_in": 0.1},
+        {"attempt": 3, "is_final": False, "retry_in": 0.2},
+    ]

@@ -1,7 +1,9 @@
 """Periodic jobs: the beat schedule comes from code; the relay runs at worker
 start; pruning deletes only what is finished and past the retention."""
 
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,9 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from apps.core.embedded import free_port
 from apps.jobs.models import Job, JobStatus
+from apps.jobs.registry import all_periodic
 from apps.jobs.services import dispatch, jobs_prune
 from apps.jobs.tasks import run_periodic
 from project.celery import app as celery_app
+from project.celery import beat_schedule
 from tests.worker_fixtures import JobEnvironment
 from tests.workers import (
     FINAL,
@@ -28,15 +32,22 @@ from tests.workers import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_beat_schedule_is_built_from_jobs_periodic() -> None:
-    schedule = celery_app.conf.beat_schedule
+def test_beat_schedule_is_built_from_the_periodic_declarations() -> None:
+    schedule = beat_schedule()
     assert schedule["jobs.relay_outbox"] == {
         "task": "jobs.periodic",
         "schedule": settings.JOBS_RELAY_INTERVAL.total_seconds(),
-        "args": ["apps.jobs.jobs.relay_outbox"],
+        "args": ["jobs.relay_outbox"],
     }
-    assert schedule["jobs.prune_finished"]["args"] == ["apps.jobs.jobs.prune_finished"]
-    assert set(schedule) == set(settings.JOBS_PERIODIC)
+    assert schedule["jobs.prune_finished"]["args"] == ["jobs.prune_finished"]
+    assert set(schedule) == {spec.name for spec in all_periodic()}
+    assert {
+        "jobs.relay_outbox",
+        "jobs.prune_finished",
+        "accounts.purge_expired_tokens",
+        "accounts.axes_cleanup",
+        "exports.purge_expired",
+    } <= set(schedule)
 
 
 def _finished(status: str, age: timedelta) -> Job:
@@ -78,7 +89,7 @@ def test_periodic_task_runs_on_the_worker(
     old = _finished(JobStatus.SUCCEEDED, settings.JOBS_RETENTION + timedelta(days=1))
     with celery_app.connection_for_write() as connection:
         queue = f"{job_environment.prefix}default"
-        message = run_periodic.si("apps.jobs.jobs.prune_finished").set(queue=queue)
+        message = run_periodic.si("jobs.prune_finished").set(queue=queue)
         message.apply_async(connection=connection)
     wait_for(
         lambda: not Job.objects.filter(pk=old.pk).exists(),
@@ -107,3 +118,24 @@ def test_a_starting_worker_relays_jobs_that_never_reached_the_broker(
         assert done.enqueued_at is not None
     finally:
         worker.stop()
+
+
+def test_celery_beat_sends_the_declared_periodic_jobs(
+    job_environment: JobEnvironment, tmp_path: Path
+) -> None:
+    """A real ``celery beat`` process builds its schedule from the registry."""
+    env = {**job_environment.env, "JOBS_RELAY_INTERVAL": "0.5s"}
+    command = [
+        sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
+        "--schedule", str(tmp_path / "beat-schedule"),
+    ]  # fmt: skip
+    beat = start("celery-beat", command, env, job_environment.log_dir)
+    try:
+        wait_for(
+            lambda: "Sending due task jobs.relay_outbox (jobs.periodic)" in beat.output(),
+            what="beat to send the relay",
+            workers=(beat,),
+            timeout=30,
+        )
+    finally:
+        beat.stop()

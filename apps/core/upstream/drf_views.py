@@ -6,7 +6,8 @@ async authenticators, permissions and throttles through ``async_to_sync``:
 two thread hops per request. ``AsyncDispatchMixin`` mirrors DRF 3.16's
 
 - ``APIView.dispatch`` (as ``async_dispatch``): the handler is awaited, a sync
-  handler runs in a thread; the response is rendered inline (``rendered``);
+  handler runs in a thread; the response gets ``Cache-Control: no-store``
+  unless the view set one, and is rendered inline (``rendered``);
 - ``APIView.initial`` (as ``ainitial``), ``check_permissions``,
   ``check_object_permissions`` and ``check_throttles``: async checks are
   awaited on the event loop, sync permissions (pure computation) run inline,
@@ -32,6 +33,8 @@ from django.http.response import HttpResponseBase
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+NO_STORE = "no-store"
 
 
 def rendered(response: HttpResponseBase) -> HttpResponseBase:
@@ -85,6 +88,10 @@ class AsyncDispatchMixin(APIView):
         except Exception as exc:
             response = self.handle_exception(exc)
         self.response = self.finalize_response(drf_request, response, *args, **kwargs)
+        if not self.response.has_header("Cache-Control"):  # ours
+            # Every answer is for its caller (or carries a token, as login's
+            # does): no browser, proxy or CDN may keep a copy.
+            self.response["Cache-Control"] = NO_STORE
         return rendered(self.response)
 
     async def ainitial(self, request: AsyncRequest, *args: Any, **kwargs: Any) -> None:
