@@ -4,6 +4,9 @@
 loop; ``authenticate`` is its sync twin for sync views (the database alone,
 no cache). The async path:
 
+- takes the token from ``Authorization: Bearer <token>``, or, with no
+  Authorization header, from the session cookie of web clients (then an
+  unsafe method must pass the CSRF check of ``apps.accounts.cookies``);
 - hashes the presented token (knox's digest) and looks the digest up in the
   cache; a hit costs no database query at all;
 - on a miss runs one primary-key query through the async pool, then caches
@@ -23,6 +26,7 @@ from datetime import UTC, datetime
 from typing import override
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from knox.crypto import hash_token
 from rest_framework import exceptions
@@ -30,7 +34,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from apps.accounts import token_cache
-from apps.accounts.models import AuthToken, User
+from apps.accounts.cookies import check_csrf
+from apps.accounts.models import AuthToken, Transport, User
 from apps.accounts.token_cache import TokenEntry, epoch
 from apps.core.db import get_pool
 
@@ -55,6 +60,8 @@ class TokenAuth:
     digest: str
     token_id: str
     expiry: datetime | None
+    # How this request presented the token (not how the session was issued).
+    transport: Transport = Transport.BEARER
 
 
 def _invalid() -> exceptions.AuthenticationFailed:
@@ -75,12 +82,26 @@ def token_from_header(header: str | None) -> str | None:
         raise exceptions.AuthenticationFailed(
             _("Invalid Authorization header: expected 'Bearer <token>'.")
         )
-    token = parts[1]
+    return _checked(parts[1])
+
+
+def _checked(token: str) -> str:
+    """``token`` if it can be one of ours, else AuthenticationFailed (no lookup for garbage)."""
     prefix: str = settings.TOKEN_PREFIX
     body = token[len(prefix) :]
     if not token.startswith(prefix) or len(body) != TOKEN_HEX_LENGTH or not _HEX.issuperset(body):
         raise _invalid()
     return token
+
+
+def credentials(request: HttpRequest) -> tuple[str, Transport] | None:
+    """The presented token and how: the Bearer header, else (no header) the session cookie."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        token = token_from_header(header)
+        return None if token is None else (token, Transport.BEARER)
+    cookie = request.COOKIES.get(settings.AUTH_COOKIE_NAME)
+    return None if not cookie else (_checked(cookie), Transport.COOKIE)
 
 
 def _entry_from_row(row: tuple[object, ...]) -> TokenEntry:
@@ -158,9 +179,10 @@ class TokenAuthentication(BaseAuthentication):
     # --- async: the hot path -------------------------------------------------
 
     async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
-        token = token_from_header(request._request.headers.get("Authorization"))
-        if token is None:
+        presented = credentials(request._request)
+        if presented is None:
             return None
+        token, transport = presented
         digest = hash_token(token)
         now = time.time()
         entry = await token_cache.aget(digest)
@@ -173,6 +195,8 @@ class TokenAuthentication(BaseAuthentication):
         elif _expired(entry, now):
             await token_cache.adrop(digest)
             raise _invalid()
+        if transport is Transport.COOKIE:
+            check_csrf(request._request, digest)
         update = touched(entry, now)
         if update is not None:
             interval = int(settings.TOKEN_MIN_REFRESH_INTERVAL.total_seconds())
@@ -180,7 +204,7 @@ class TokenAuthentication(BaseAuthentication):
                 await self._atouch(digest, update)
                 entry = update
         return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"])
+            digest, entry["token_id"], _to_datetime(entry["expiry"]), transport
         )
 
     async def _aload(self, digest: str) -> TokenEntry:
@@ -211,9 +235,10 @@ class TokenAuthentication(BaseAuthentication):
     @override
     def authenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
         """For sync views (none on the request path): the database alone, no cache."""
-        token = token_from_header(request._request.headers.get("Authorization"))
-        if token is None:
+        presented = credentials(request._request)
+        if presented is None:
             return None
+        token, transport = presented
         digest = hash_token(token)
         now = time.time()
         row = (
@@ -230,6 +255,8 @@ class TokenAuthentication(BaseAuthentication):
         entry = _entry_from_row(row)
         if _expired(entry, now):
             raise _invalid()
+        if transport is Transport.COOKIE:
+            check_csrf(request._request, digest)
         update = touched(entry, now)
         if update is not None:
             written = AuthToken.objects.filter(digest=digest).update(
@@ -239,5 +266,5 @@ class TokenAuthentication(BaseAuthentication):
                 raise _invalid()
             entry = update
         return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"])
+            digest, entry["token_id"], _to_datetime(entry["expiry"]), transport
         )

@@ -1,8 +1,11 @@
-"""Users (email is the login, unique case-insensitively; no username) and their API tokens."""
+"""Users (email is the login, unique in its normalised form; no username) and their API tokens."""
 
+import contextlib
+import unicodedata
 import uuid
 from typing import Any, ClassVar, override
 
+import idna
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models, router, transaction
@@ -12,8 +15,26 @@ from knox.models import AbstractAuthToken
 
 
 def normalize_email(email: str) -> str:
-    """Emails are stored and compared lower-cased and trimmed."""
-    return email.strip().lower()
+    """The one form of an address that is stored, compared and counted (lockouts).
+
+    Unicode NFKC (fullwidth letters, ligatures and other compatibility
+    look-alikes become their plain forms), trimmed, lower-cased, and the
+    domain IDNA-encoded (UTS 46, without a trailing dot), so
+    ``User@Exämple.com``, ``user@xn--exmple-cua.com`` and the same address
+    typed in fullwidth letters are one address. Idempotent, and total: a
+    domain that is not a valid IDNA name is only lower-cased (the email
+    validator refuses it at input). Look-alikes from different scripts (a
+    Cyrillic "a") stay distinct: NFKC does not map them, and they may be real
+    addresses.
+    """
+    text = unicodedata.normalize("NFKC", email).strip()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text.lower()
+    domain = domain.rstrip(".")
+    with contextlib.suppress(idna.IDNAError, UnicodeError):  # not an IDNA name: as it is
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return f"{local}@{domain}".lower()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -21,7 +42,7 @@ class UserManager(BaseUserManager["User"]):
 
     @override
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username or ""))
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -83,9 +104,22 @@ class User(AbstractBaseUser, PermissionsMixin):
             super().save(**kwargs)
 
     @override
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # AbstractBaseUser.clean() calls this: forms (the admin's) store the one form.
+        return normalize_email(username) if isinstance(username, str) else username
+
+    @override
     def set_unusable_password(self) -> None:
         super().set_unusable_password()
         self.password_made_unusable = True
+
+
+class Transport(models.TextChoices):
+    """How a session's token travels: a header (mobile, scripts) or a cookie (web apps)."""
+
+    BEARER = "bearer"
+    COOKIE = "cookie"
 
 
 class AuthToken(AbstractAuthToken):
@@ -101,6 +135,15 @@ class AuthToken(AbstractAuthToken):
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # How it was issued; any request may still present it either way. A
+    # database default too, so a process of the previous release can still
+    # issue tokens during a rolling deploy.
+    transport = models.CharField(
+        max_length=10,
+        choices=Transport.choices,
+        default=Transport.BEARER,
+        db_default=Transport.BEARER,
+    )
 
     class Meta:
         verbose_name = "session"
@@ -114,7 +157,7 @@ class AuthToken(AbstractAuthToken):
 class TokenRevocation(models.Model):
     """A token whose cache entry Redis may still hold: the revocation outbox.
 
-    Rows are written by database triggers (migration 0003), in the transaction
+    Rows are written by database triggers (migration 0005), in the transaction
     that deletes a token (``revoke``) or changes a cached field of its user
     (``revoke`` when the user was deactivated, else the entry is just
     refreshed), whatever code did it. They are deleted once delivered to

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from apps.accounts.serializers import (
+    CsrfOutput,
     DetailOutput,
     EmailInput,
     LinkInput,
@@ -34,8 +35,10 @@ SESSION_EXAMPLE = {
     "created": "2026-01-01T09:00:00Z",
     "expiry": "2026-01-08T09:00:00Z",
     "last_used_at": "2026-01-01T09:30:00Z",
+    "transport": "cookie",
     "current": True,
 }
+CSRF_EXAMPLE = "3f0c9a1e" * 8
 LINK_EXAMPLE = {"uid": "NDI", "token": "cz9k2f-3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e"}
 
 SIGNUP_ACCEPTED = "Check your email to confirm your address."
@@ -69,21 +72,55 @@ auth_login = extend_schema(
     },
     examples=[
         request_example(
-            "Log in",
-            {"email": "ada@example.com", "password": "correct horse battery", "client_name": "web"},
+            "Log in (bearer token)",
+            {"email": "ada@example.com", "password": "correct horse battery", "client_name": "ios"},
+        ),
+        request_example(
+            "Log in (cookie session, web apps)",
+            {
+                "email": "ada@example.com",
+                "password": "correct horse battery",
+                "transport": "cookie",
+            },
         ),
         response_example(
-            "Logged in",
+            "Logged in (bearer token)",
             {
                 "token": "aa_" + "0" * 64,
                 "expiry": "2026-01-08T09:00:00Z",
                 "session_id": "6f1c1d2e-8a53-4a47-9b8e-1f2a3b4c5d6e",
+                "transport": "bearer",
+                "csrf_token": None,
+                "user": USER_EXAMPLE,
+            },
+        ),
+        response_example(
+            "Logged in (cookie session, web apps)",
+            {
+                "token": None,
+                "expiry": "2026-01-08T09:00:00Z",
+                "session_id": "6f1c1d2e-8a53-4a47-9b8e-1f2a3b4c5d6e",
+                "transport": "cookie",
+                "csrf_token": CSRF_EXAMPLE,
                 "user": USER_EXAMPLE,
             },
         ),
     ],
-    description="Exchanges email and password for a token. Repeated failures for the same "
-    "email from the same address lock it out for a while (429 with Retry-After).",
+    description="Exchanges email and password for a session. With the default `bearer` "
+    "transport the token is in the response body; with `cookie` (web apps) it is set as an "
+    "httpOnly, Secure, SameSite=Lax cookie instead and the body carries the `csrf_token` "
+    "that unsafe requests send as `X-CSRFToken`. Either way it is the same kind of session: "
+    "every endpoint accepts both. Repeated failures for the same email from the same "
+    "address lock it out for a while (429 with Retry-After).",
+)
+
+auth_csrf = extend_schema(
+    operation_id="authCsrf",
+    tags=TAGS,
+    responses={200: CsrfOutput},
+    examples=[response_example("CSRF token", {"csrf_token": CSRF_EXAMPLE})],
+    description="The `X-CSRFToken` value of the current session, for a web app that kept "
+    "its cookie session but lost the value (a reload). Only allowed origins can read it.",
 )
 
 auth_logout = extend_schema(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
-from apps.accounts.models import AuthToken, User, normalize_email
+from apps.accounts.models import AuthToken, Transport, User, normalize_email
 from apps.core.validators import validate_single_line
 
 
@@ -61,6 +61,23 @@ def user_public(user: User) -> UserPublic:
     )
 
 
+class EmailAddressField(serializers.EmailField):
+    """An email address, in its one normalised form (``normalize_email``).
+
+    The length limit and the address check apply to that form: an
+    IDNA-encoded domain is longer than its Unicode spelling, and the stored
+    column holds 254 characters.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    @override
+    def to_internal_value(self, data: Any) -> str:
+        return normalize_email(super().to_internal_value(data))
+
+
 def _check_password(password: str, email: str) -> None:
     try:
         validate_password(password, user=User(email=email))
@@ -69,29 +86,54 @@ def _check_password(password: str, email: str) -> None:
 
 
 class SignupInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
 
     @override
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs["email"] = normalize_email(attrs["email"])
         _check_password(attrs["password"], attrs["email"])
         return attrs
 
 
 class LoginInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     client_name = serializers.CharField(
         max_length=100, required=False, default="", allow_blank=True
     )
+    transport = serializers.ChoiceField(
+        choices=Transport.choices,
+        required=False,
+        default=Transport.BEARER,
+        help_text="`bearer` (default): the token is in the response, send it as "
+        "`Authorization: Bearer <token>`. `cookie` (web apps): the token is set as an "
+        "httpOnly session cookie instead, and unsafe requests send `csrf_token` as the "
+        "`X-CSRFToken` header.",
+    )
 
 
 class LoginOutput(serializers.Serializer[Any]):
-    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
+    token = serializers.CharField(
+        allow_null=True,
+        help_text="Send as `Authorization: Bearer <token>`. Null with the cookie transport "
+        "(the token is in the httpOnly cookie).",
+    )
     expiry = serializers.DateTimeField(allow_null=True)
     session_id = serializers.UUIDField()
+    transport = serializers.ChoiceField(choices=Transport.choices)
+    csrf_token = serializers.CharField(
+        allow_null=True,
+        help_text="With the cookie transport: send as the `X-CSRFToken` header on every "
+        "POST, PUT, PATCH and DELETE. Null with the bearer transport (not needed).",
+    )
     user = UserOutput()
+
+
+class CsrfOutput(serializers.Serializer[Any]):
+    csrf_token = serializers.CharField(
+        help_text="The `X-CSRFToken` header value for this session's cookie-authenticated "
+        "POST, PUT, PATCH and DELETE requests."
+    )
 
 
 class MeUpdateInput(serializers.Serializer[Any]):
@@ -108,6 +150,10 @@ class SessionOutput(serializers.Serializer[AuthToken]):
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
+    transport = serializers.ChoiceField(
+        choices=Transport.choices,
+        help_text="How the session's token is kept: `bearer` (a header) or `cookie`.",
+    )
     current = serializers.SerializerMethodField()
 
     def get_current(self, session: AuthToken) -> bool:
@@ -120,7 +166,7 @@ class PasswordChangeInput(serializers.Serializer[Any]):
 
 
 class EmailInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
 
 
 class LinkInput(serializers.Serializer[Any]):

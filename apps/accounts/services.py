@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.emails import send_account_email
-from apps.accounts.models import AuthToken, User, normalize_email
+from apps.accounts.models import AuthToken, Transport, User, normalize_email
 from apps.accounts.tokens import (
     email_verification_tokens,
     password_reset_tokens,
@@ -89,9 +89,17 @@ def signup(*, email: str, password: str) -> None:
 
 
 def token_issue(
-    *, user: User, client_name: str, user_agent: str, ip_address: str | None
+    *,
+    user: User,
+    client_name: str,
+    user_agent: str,
+    ip_address: str | None,
+    transport: Transport = Transport.BEARER,
 ) -> IssuedToken:
-    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first."""
+    """Issue a token; at ``TOKEN_LIMIT_PER_USER`` live tokens the oldest is revoked first.
+
+    ``transport`` only records how the client keeps it (the sessions list shows it).
+    """
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # serialise per user
         limit: int = settings.TOKEN_LIMIT_PER_USER
@@ -106,6 +114,7 @@ def token_issue(
             user_agent=user_agent,
             ip_address=ip_address,
             last_used_at=timezone.now(),
+            transport=transport,
         )
     return IssuedToken(token=token, session=session)
 
@@ -132,7 +141,12 @@ def _authenticate_guarded(*, request: HttpRequest, email: str, password: str) ->
 
 
 def login(
-    *, request: HttpRequest, email: str, password: str, client_name: str
+    *,
+    request: HttpRequest,
+    email: str,
+    password: str,
+    client_name: str,
+    transport: Transport = Transport.BEARER,
 ) -> tuple[User, IssuedToken]:
     """Check the password under django-axes and issue a token.
 
@@ -147,6 +161,7 @@ def login(
         client_name=client_name,
         user_agent=user_agent(request),
         ip_address=client_ip(request),
+        transport=transport,
     )
     user_logged_in.send(sender=User, request=request, user=user)
     return user, issued

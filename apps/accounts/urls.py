@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout", views.LogoutView.as_view(), name="auth-logout"),
     path("logout-all", views.LogoutAllView.as_view(), name="auth-logout-all"),
     path("me", views.MeView.as_view(), name="auth-me"),
+    path("csrf", views.CsrfView.as_view(), name="auth-csrf"),
     path("sessions", views.SessionListView.as_view(), name="auth-sessions"),
     path("sessions/<uuid:session_id>", views.SessionDetailView.as_view(), name="auth-session"),
     path("password/change", views.PasswordChangeView.as_view(), name="auth-password-change"),

@@ -11,7 +11,10 @@ from rest_framework.response import Response
 
 from apps.accounts import openapi, selectors, services
 from apps.accounts.authentication import TokenAuth
+from apps.accounts.cookies import csrf_token_for, delete_session_cookie, set_session_cookie
+from apps.accounts.models import Transport
 from apps.accounts.serializers import (
+    CsrfOutput,
     EmailInput,
     LinkInput,
     LoginInput,
@@ -35,6 +38,14 @@ def _auth(request: Request) -> TokenAuth:
     auth = request.auth
     assert isinstance(auth, TokenAuth)
     return auth
+
+
+def _ended(request: Request) -> Response:
+    """204 for a request whose own session just ended: a cookie session's cookie goes too."""
+    response = Response(status=status.HTTP_204_NO_CONTENT)
+    if _auth(request).transport is Transport.COOKIE:
+        delete_session_cookie(response)
+    return response
 
 
 class PublicView(AsyncAPIView):
@@ -66,27 +77,36 @@ class LoginView(PublicView):
         user, issued = await sync_to_async(services.login)(
             request=request._request, **data.validated_data
         )
+        session = issued.session
+        cookie = session.transport == Transport.COOKIE
         body = {
-            "token": issued.token,
-            "expiry": issued.session.expiry,
-            "session_id": issued.session.public_id,
+            "token": None if cookie else issued.token,
+            "expiry": session.expiry,
+            "session_id": session.public_id,
+            "transport": session.transport,
+            "csrf_token": csrf_token_for(session.digest) if cookie else None,
             "user": UserOutput(user).data,
         }
-        return Response(LoginOutput(body).data)
+        response = Response(LoginOutput(body).data)
+        if cookie:
+            set_session_cookie(
+                response, token=issued.token, created=session.created, expiry=session.expiry
+            )
+        return response
 
 
 class LogoutView(AsyncAPIView):
     @openapi.auth_logout
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.logout)(digest=_auth(request).digest)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _ended(request)
 
 
 class LogoutAllView(AsyncAPIView):
     @openapi.auth_logout_all
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.logout_all)(user=request_user(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _ended(request)
 
 
 class MeView(AsyncAPIView):
@@ -130,7 +150,15 @@ class SessionDetailView(AsyncAPIView):
         )
         if not revoked:
             raise NotFound()
+        if str(session_id) == _auth(request).token_id:
+            return _ended(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CsrfView(AsyncAPIView):
+    @openapi.auth_csrf
+    async def get(self, request: Request) -> Response:
+        return Response(CsrfOutput({"csrf_token": csrf_token_for(_auth(request).digest)}).data)
 
 
 class PasswordChangeView(AsyncAPIView):

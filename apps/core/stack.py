@@ -74,6 +74,9 @@ SERVER_OPTIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+UVICORN_LOG_CONFIG = PROJECT_ROOT / "project" / "uvicorn_logging.json"
+
+
 def manage_command(*args: str) -> list[str]:
     return [sys.executable, str(PROJECT_ROOT / "manage.py"), *args]
 
@@ -96,7 +99,8 @@ def uvicorn_command(
         *(part for option in SERVER_OPTIONS for part in option),
     ]  # fmt: skip
     if workers is not None:
-        command += ["--workers", str(workers)]
+        # The supervisor never loads the app: this file gives it our log format.
+        command += ["--workers", str(workers), "--log-config", str(UVICORN_LOG_CONFIG)]
     if loop is not None:
         command += ["--loop", loop]
     if http is not None:
@@ -132,7 +136,8 @@ def celery_worker_command(
 
 def celery_beat_command(*, schedule: Path) -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
+        # -q: no banner (plain text on stdout); what it says is logged anyway.
+        sys.executable, "-m", "celery", "-A", "project", "-q", "beat", "--loglevel", "INFO",
         "--schedule", str(schedule),
     ]  # fmt: skip
 

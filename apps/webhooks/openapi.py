@@ -54,7 +54,8 @@ DELIVERY_DETAIL_EXAMPLE: dict[str, Any] = {
         "workspace_id": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
         "data": {"id": "7c6b5a4f-3e2d-4c1b-9a08-f7e6d5c4b3a2", "title": "Roadmap"},
     },
-    "response_excerpt": "upstream unavailable",
+    # A 503: its body is not kept (only a 2xx's or a 4xx's, 256 bytes at most).
+    "response_excerpt": "",
 }
 CONFLICT = error_response("Not possible in this state.")
 

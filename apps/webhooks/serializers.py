@@ -111,7 +111,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
 
 class DeliveryDetailOutput(DeliveryOutput):
     payload = WebhookEnvelopeOutput(help_text="The JSON body sent.")
-    response_excerpt = serializers.CharField(help_text="The start of the last response body.")
+    response_excerpt = serializers.CharField(
+        help_text="The start (at most 256 bytes) of the last answer's body, kept only when it "
+        "was a 2xx or a 4xx: empty for a redirect, a server error or a refused attempt."
+    )
 
 
 class DeliveryListQuery(serializers.Serializer[Any]):

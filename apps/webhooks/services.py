@@ -2,6 +2,7 @@
 delivery attempt itself (the job body), redelivery."""
 
 import json
+import logging
 import time
 import uuid
 from datetime import timedelta
@@ -25,6 +26,8 @@ from apps.webhooks.models import (
     DeliveryStatus,
     WebhookEndpoint,
 )
+
+logger = logging.getLogger(__name__)
 
 DELIVER_JOB = "webhooks.deliver"
 USER_AGENT = "AsyncAPI-Webhooks/1"
@@ -51,6 +54,7 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
+        logger.info("webhook URL refused", extra={"reason": exc.reason})
         raise InvalidInput({"url": [str(exc) + await _alocal_receiver_hint(url)]}) from exc
 
 
@@ -256,7 +260,7 @@ def _record(
     delivery.response_status_code = outcome.status_code
     delivery.latency_ms = outcome.latency_ms
     delivery.error = outcome.error[:500]
-    delivery.response_excerpt = outcome.response_excerpt[:1024]
+    delivery.response_excerpt = outcome.response_excerpt[: transport.RESPONSE_EXCERPT_BYTES]
     delivery.last_attempt_at = now
     delivery.next_retry_at = None
     if outcome.succeeded:
@@ -320,7 +324,11 @@ def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) 
             endpoint.url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS
         )
     except transport.UnsafeDestination as exc:
-        outcome = transport.Attempt(None, 0, f"Refused: {exc}", "")
+        # What the check found (the address) is for the server's log only.
+        logger.info(
+            "webhook delivery refused", extra={"delivery": str(delivery.pk), "reason": exc.reason}
+        )
+        outcome = transport.Attempt(None, 0, str(exc), "")
     else:
         timestamp = int(time.time())
         headers = {

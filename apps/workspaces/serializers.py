@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts.serializers import EmailAddressField
 from apps.core.validators import validate_single_line
 from apps.workspaces.models import Invitation, Membership, Role
 
@@ -84,7 +85,7 @@ class InvitationOutput(serializers.Serializer[Invitation]):
 
 
 class InvitationInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from apps.core.env import env_bool, env_int, env_str, env_timedelta
+from project.settings.core import DEBUG
 
 TOKEN_TTL = env_timedelta("TOKEN_TTL", timedelta(days=7))
 TOKEN_AUTO_REFRESH = env_bool("TOKEN_AUTO_REFRESH", True)
@@ -19,6 +20,22 @@ TOKEN_REVOCATION_CHECK_INTERVAL = env_timedelta(
 )
 # How often Celery beat deletes expired tokens.
 TOKEN_PURGE_INTERVAL = env_timedelta("TOKEN_PURGE_INTERVAL", timedelta(hours=1))
+
+# The session cookie of web clients that log in with "transport": "cookie":
+# the same knox token, httpOnly (JavaScript never sees it), SameSite=Lax.
+# Named __Host-<name> when it can be (Secure, path /, no domain: the browser
+# then refuses it from any other host or path), __Secure-<name> when Secure
+# with a domain or path, <name> over plain HTTP in development.
+AUTH_COOKIE_DOMAIN = env_str("AUTH_COOKIE_DOMAIN") or None
+AUTH_COOKIE_PATH = env_str("AUTH_COOKIE_PATH", "/")
+AUTH_COOKIE_SECURE = env_bool("AUTH_COOKIE_SECURE", not DEBUG)
+_cookie_name = env_str("AUTH_COOKIE_NAME", "session")
+if AUTH_COOKIE_SECURE and AUTH_COOKIE_PATH == "/" and AUTH_COOKIE_DOMAIN is None:
+    AUTH_COOKIE_NAME = "__Host-" + _cookie_name
+elif AUTH_COOKIE_SECURE:
+    AUTH_COOKIE_NAME = "__Secure-" + _cookie_name
+else:
+    AUTH_COOKIE_NAME = _cookie_name
 
 KNOX_TOKEN_MODEL = "accounts.AuthToken"  # noqa: S105  (a model name, not a secret)
 REST_KNOX = {

@@ -55,6 +55,7 @@ ENUM_NAME_OVERRIDES = {
     "DocumentStatusEnum": "apps.documents.models.DocumentStatus",
     "InvitationStatusEnum": "apps.workspaces.serializers.InvitationStatus",
     "RoleEnum": "apps.workspaces.models.Role",
+    "TransportEnum": "apps.accounts.models.Transport",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -71,5 +72,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "apps.core.schema_hooks.request_defaults_in_descriptions",
+    ],
 }

@@ -126,9 +126,9 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-# The API authenticates with tokens, never cookies; the admin's views carry
-# csrf_protect themselves, so the CSRF middleware (a thread hop per request)
-# is not in the chain.
+# The API checks CSRF itself, only for cookie-authenticated writes
+# (apps.accounts.cookies); the admin's views carry csrf_protect themselves, so
+# the CSRF middleware (a thread hop per request) is not in the chain.
 #
 # axes.W002 asks for axes' middleware, which only turns a lockout into a
 # response for form logins (and a sync one: a hop per request). The JSON login

@@ -29,7 +29,7 @@ async def test_sessions_list_only_mine_and_marks_the_current_one(api: AsyncClien
     assert [session["client_name"] for session in current] == ["web"]
     assert set(results[0]) == {
         "id", "client_name", "user_agent", "ip_address", "created", "expiry", "last_used_at",
-        "current",
+        "transport", "current",
     }  # fmt: skip
 
 

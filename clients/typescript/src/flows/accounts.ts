@@ -45,17 +45,22 @@ function checkError(
   return error;
 }
 
-async function logIn(ctx: FlowContext, clientName: string): Promise<LoginOutput> {
+/** A bearer login: the token is in the body (null only for cookie logins). */
+type BearerLogin = LoginOutput & { token: string };
+
+async function logIn(ctx: FlowContext, clientName: string): Promise<BearerLogin> {
   const { email, password } = account(ctx);
   const { data, response } = await clientFor(ctx, undefined).POST("/api/v1/auth/login", {
     body: { email, password, client_name: clientName },
   });
   check(response.status === 200 && data !== undefined, `login (${clientName}): status ${response.status}`);
-  check(data.token.length > 0, "login: empty token");
+  const bearer = data.token;
+  check(bearer !== null && bearer.length > 0, "login: no token in a bearer login");
+  check(data.transport === "bearer" && data.csrf_token === null, `login: transport ${data.transport}`);
   check(UUID.test(data.session_id), `login: session_id ${data.session_id} is not a UUID`);
   check(data.expiry === null || !Number.isNaN(Date.parse(data.expiry)), `login: expiry ${data.expiry}`);
   check(data.user.email === email, `login: user.email ${data.user.email}, want ${email}`);
-  return data;
+  return { ...data, token: bearer };
 }
 
 async function sessionsOf(ctx: FlowContext, as: string): Promise<SessionOutput[]> {
