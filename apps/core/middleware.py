@@ -123,11 +123,13 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
 
 
 def admin_path(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.ADMIN_URL_PREFIX)
+    """Whether the request is for the admin (``ADMIN_URL``; never when it is off)."""
+    prefix: str = settings.ADMIN_URL_PREFIX
+    return bool(prefix) and request.path.startswith(prefix)
 
 
 class AdminOnlyMixin(MiddlewareMixin):
-    """Run a session-era middleware only for the admin.
+    """Run a session-era middleware only for the admin (under ``ADMIN_URL``).
 
     The API authenticates with tokens and never touches sessions or messages,
     so for API requests these pass straight through, with no thread hop.

@@ -15,7 +15,8 @@ from typing import Any, override
 
 from django.db import models
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 
@@ -107,3 +108,46 @@ def error_example(name: str, *, status_code: str, code: str, detail: str) -> Ope
         },
         status_code,
     )
+
+
+# --- created resources and idempotent creates -----------------------------------
+
+LOCATION_HEADER = OpenApiParameter(
+    "Location",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201, 202],
+    description="The path of the created resource (for a 202, of the one being built).",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique value (a UUID), the same on every retry of this request: a retry "
+    "with the same key and body gets the first response again (`Idempotent-Replayed: true`) "
+    "and creates nothing; the same key with another body is 422; a retry while the first is "
+    "still running is 409. Kept 24 hours.",
+)
+IDEMPOTENT_REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201, 202],
+    description="`true` when this is the stored response of an earlier request with the "
+    "same Idempotency-Key.",
+)
+
+
+def create_parameters(*extra: OpenApiParameter) -> list[OpenApiParameter]:
+    """The parameters of a create operation: Idempotency-Key in; Location and replay out."""
+    return [IDEMPOTENCY_KEY, LOCATION_HEADER, IDEMPOTENT_REPLAYED_HEADER, *extra]
+
+
+def create_responses(responses: dict[int, Any]) -> dict[int, Any]:
+    """A create operation's responses plus the Idempotency-Key errors (409, 422)."""
+    return {
+        409: error_response("A request with this Idempotency-Key is still running."),
+        422: error_response("This Idempotency-Key was used with a different body."),
+        **responses,
+    }

@@ -7,6 +7,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from apps.core.errors import PreconditionFailed
 from apps.core.openapi import (
+    create_parameters,
+    create_responses,
     error_example,
     error_response,
     page_example,
@@ -90,8 +92,8 @@ documents_create = extend_schema(
     summary="Create a document; the caller is its author",
     tags=TAGS,
     request=DocumentCreateInput,
-    responses={201: DocumentOutput},
-    parameters=[ETAG_HEADER],
+    responses=create_responses({201: DocumentOutput}),
+    parameters=create_parameters(ETAG_HEADER),
     examples=[
         request_example("Create", WRITE_EXAMPLE),
         response_example("Created", {**DOCUMENT_EXAMPLE, "version": 1}, "201"),

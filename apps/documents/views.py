@@ -7,10 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.documents import openapi, selectors, services
@@ -56,13 +58,19 @@ class DocumentListView(WorkspaceScopedView):
         )
 
     @openapi.documents_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         data = DocumentCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         document = await sync_to_async(services.document_create)(
             workspace_id=workspace_id, author=request_user(request), **data.validated_data
         )
-        response = Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+        location = reverse("documents-detail", args=[workspace_id, document.pk])
+        response = Response(
+            DocumentOutput(document).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
         return _with_etag(response, document)
 
 

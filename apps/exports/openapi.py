@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
-from apps.core.openapi import error_response, response_example
+from apps.core.openapi import create_parameters, create_responses, error_response, response_example
 from apps.exports.serializers import DownloadQuery, ExportOutput
 
 TAGS = ["exports"]
@@ -48,7 +48,15 @@ exports_create = extend_schema(
     "for each step, or this export until `status` is `ready` (the requester is also "
     "emailed). One build at a time per workspace (409 while one runs).",
     request=None,
-    responses={202: ExportOutput, 409: error_response("A build is running.")},
+    responses=create_responses(
+        {
+            202: ExportOutput,
+            409: error_response(
+                "A build is running, or a request with this Idempotency-Key is still running."
+            ),
+        }
+    ),
+    parameters=create_parameters(),
     examples=[response_example("Started", BUILDING_EXAMPLE, "202")],
     tags=TAGS,
 )

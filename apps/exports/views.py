@@ -7,6 +7,7 @@ from typing import override
 from uuid import UUID
 
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.errors import PermissionDenied
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.core.views import AsyncAPIView
@@ -32,12 +34,14 @@ class ExportListView(WorkspaceScopedView):
         return await apaginated_response(self, exports, ExportOutput, context={"request": request})
 
     @openapi.exports_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         export = await services.aexport_create(
             workspace_id=workspace_id, actor=request_user(request)
         )
         data = ExportOutput(export, context={"request": request}).data
-        return Response(data, status=status.HTTP_202_ACCEPTED)
+        location = reverse("exports-detail", args=[workspace_id, export.pk])
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
 class ExportDetailView(WorkspaceScopedView):

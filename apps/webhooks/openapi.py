@@ -4,7 +4,14 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 
-from apps.core.openapi import error_response, request_example, response_example
+from apps.core.openapi import (
+    LOCATION_HEADER,
+    create_parameters,
+    create_responses,
+    error_response,
+    request_example,
+    response_example,
+)
 from apps.webhooks.serializers import (
     DeliveryDetailOutput,
     DeliveryListQuery,
@@ -71,7 +78,8 @@ webhooks_create = extend_schema(
     operation_id="webhooksCreate",
     summary="Add an endpoint; the response holds its signing secret, shown only once",
     request=WebhookEndpointCreateInput,
-    responses={201: WebhookEndpointCreatedOutput},
+    responses=create_responses({201: WebhookEndpointCreatedOutput}),
+    parameters=create_parameters(),
     examples=[
         request_example(
             "Documents only",
@@ -155,6 +163,7 @@ webhooks_deliveries_redeliver = extend_schema(
     summary="Send a finished delivery's event again (a new delivery, same event id)",
     request=None,
     responses={202: DeliveryOutput, 409: CONFLICT},
+    parameters=[LOCATION_HEADER],
     examples=[
         response_example(
             "Queued again",

@@ -5,10 +5,12 @@ OpenAPI decoration: ``apps.webhooks.openapi``.
 
 from uuid import UUID
 
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.webhooks import openapi, selectors, services
@@ -43,6 +45,7 @@ class WebhookEndpointListView(WorkspaceAdminView):
         return await apaginated_response(self, endpoints, WebhookEndpointOutput)
 
     @openapi.webhooks_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         user = request_user(request)
         data = WebhookEndpointCreateInput(data=request.data)
@@ -51,7 +54,8 @@ class WebhookEndpointListView(WorkspaceAdminView):
             workspace_id=workspace_id, actor=user, **data.validated_data
         )
         output = WebhookEndpointCreatedOutput(endpoint).data
-        return Response(output, status=status.HTTP_201_CREATED)
+        location = reverse("webhooks-detail", args=[workspace_id, endpoint.pk])
+        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class WebhookEndpointDetailView(WorkspaceAdminView):
@@ -129,4 +133,11 @@ class DeliveryRedeliverView(WorkspaceAdminView):
         )
         original = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
         delivery = await services.adelivery_redeliver(delivery_id=original.pk)
-        return Response(DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        location = reverse(
+            "webhooks-delivery-detail", args=[workspace_id, endpoint_id, delivery.pk]
+        )
+        return Response(
+            DeliveryOutput(delivery).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )

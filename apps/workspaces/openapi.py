@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema
 
 from apps.core.openapi import (
+    create_parameters,
+    create_responses,
     error_response,
     page_example,
     request_example,
@@ -64,7 +66,8 @@ workspaces_create = extend_schema(
     summary="Create a workspace; the caller becomes its owner",
     tags=WORKSPACE_TAGS,
     request=WorkspaceInput,
-    responses={201: WorkspaceOutput},
+    responses=create_responses({201: WorkspaceOutput}),
+    parameters=create_parameters(),
     examples=[
         request_example("Create", {"name": "Analytical Engines"}),
         response_example("Created", WORKSPACE_EXAMPLE, "201"),
@@ -147,11 +150,29 @@ invitations_create = extend_schema(
     "(429 with Retry-After).",
     tags=INVITATION_TAGS,
     request=InvitationInput,
-    responses={201: InvitationOutput, 409: error_response("Already a member.")},
+    responses=create_responses(
+        {
+            201: InvitationOutput,
+            409: error_response(
+                "Already a member, or a request with this Idempotency-Key is still running."
+            ),
+        }
+    ),
+    parameters=create_parameters(),
     examples=[
         request_example("Invite", {"email": "charles@example.com", "role": "member"}),
         response_example("Invited", INVITATION_EXAMPLE, "201"),
     ],
+)
+
+invitations_retrieve = extend_schema(
+    operation_id="invitationsRetrieve",
+    summary="One invitation of the workspace, in any state (admins)",
+    description="What `invitationsCreate` answered, as it stands now: `pending`, `accepted`, "
+    "`revoked` or `expired`. The `Location` of a created invitation points here.",
+    tags=INVITATION_TAGS,
+    responses={200: InvitationOutput},
+    examples=[response_example("Invitation", INVITATION_EXAMPLE)],
 )
 
 invitations_revoke = extend_schema(

@@ -6,10 +6,12 @@ OpenAPI decoration: ``apps.workspaces.openapi``.
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.core.throttling import AsyncUserRateThrottle
@@ -43,13 +45,19 @@ class WorkspaceListView(AsyncAPIView):
         )
 
     @openapi.workspaces_create
+    @idempotent
     async def post(self, request: Request) -> Response:
         data = WorkspaceInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = await sync_to_async(services.workspace_create)(
             owner=request_user(request), name=data.validated_data["name"]
         )
-        return Response(WorkspaceOutput(membership).data, status=status.HTTP_201_CREATED)
+        location = reverse("workspaces-detail", args=[membership.workspace_id])
+        return Response(
+            WorkspaceOutput(membership).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
 class WorkspaceDetailView(WorkspaceScopedView):
@@ -116,6 +124,7 @@ class InvitationListView(WorkspaceScopedView):
         )
 
     @openapi.invitations_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,11 +133,23 @@ class InvitationListView(WorkspaceScopedView):
             email=data.validated_data["email"],
             role=Role(data.validated_data["role"]),
         )
-        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+        location = reverse("invitations-detail", args=[workspace_id, invitation.pk])
+        return Response(
+            InvitationOutput(invitation).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
 class InvitationDetailView(WorkspaceScopedView):
-    minimum_roles = {"DELETE": Role.ADMIN}
+    minimum_roles = {"GET": Role.ADMIN, "DELETE": Role.ADMIN}
+
+    @openapi.invitations_retrieve
+    async def get(self, request: Request, workspace_id: UUID, invitation_id: UUID) -> Response:
+        invitation = await selectors.ainvitation_access(
+            workspace_id=self.workspace_id, invitation_id=invitation_id
+        )
+        return Response(InvitationOutput(invitation).data)
 
     @openapi.invitations_revoke
     async def delete(self, request: Request, workspace_id: UUID, invitation_id: UUID) -> Response:

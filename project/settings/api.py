@@ -1,4 +1,12 @@
-"""The API contract: DRF, the error shape, the OpenAPI schema."""
+"""The API contract: DRF, the error shape, the OpenAPI schema, idempotent creates."""
+
+from datetime import timedelta
+
+from apps.core.env import env_timedelta
+
+# How long a create's response is kept for retries with the same
+# Idempotency-Key (apps.core.idempotency).
+IDEMPOTENCY_KEY_TTL = env_timedelta("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TokenAuthentication"],
