@@ -157,7 +157,7 @@ class AuthToken(AbstractAuthToken):
 class TokenRevocation(models.Model):
     """A token whose cache entry Redis may still hold: the revocation outbox.
 
-    Rows are written by database triggers (migration 0005), in the transaction
+    Rows are written by database triggers (migration 0003), in the transaction
     that deletes a token (``revoke``) or changes a cached field of its user
     (``revoke`` when the user was deactivated, else the entry is just
     refreshed), whatever code did it. They are deleted once delivered to
