@@ -168,6 +168,7 @@ def delivery_public(delivery: Delivery) -> dict[str, Any]:
         "next_retry_at": iso_datetime(delivery.next_retry_at),
         "endpoint_disabled": delivery.endpoint_disabled,
         "redelivery_of": uuid_str(delivery.redelivery_of_id),
+        "request_id": delivery.request_id,
         "created_at": iso_datetime(delivery.created_at),
         "last_attempt_at": iso_datetime(delivery.last_attempt_at),
         "completed_at": iso_datetime(delivery.completed_at),

@@ -89,18 +89,23 @@ def _pairs() -> Iterator[tuple[str, Pair]]:
             current_digest=current,
         )
     session = sessions[0]
-    login_body = {
-        "token": "aa_" + "0" * 64,
-        "expiry": session.expiry,
-        "session_id": session.public_id,
-        "user": UserOutput(owner).data,
-    }
+    for token, csrf_token in (("aa_" + "0" * 64, None), (None, "csrf-token-value")):
+        login_body = {
+            "token": token,
+            "expiry": session.expiry,
+            "session_id": session.public_id,
+            "transport": session.transport,
+            "csrf_token": csrf_token,
+            "user": UserOutput(owner).data,
+        }
+        built = OUTPUT_BUILDERS[LoginOutput](
+            token=token, session=session, csrf_token=csrf_token, user=owner
+        )
+        yield "LoginOutput", (built, LoginOutput(login_body).data)
+    csrf = _serializer("accounts", "CsrfOutput")
     yield (
-        "LoginOutput",
-        (
-            OUTPUT_BUILDERS[LoginOutput](token="aa_" + "0" * 64, session=session, user=owner),
-            LoginOutput(login_body).data,
-        ),
+        "CsrfOutput",
+        (OUTPUT_BUILDERS[csrf]("csrf-token-value"), csrf({"csrf_token": "csrf-token-value"}).data),
     )
     detail = _serializer("accounts", "DetailOutput")
     text = "Check your email ☕."

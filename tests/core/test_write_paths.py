@@ -67,7 +67,7 @@ class World:
 
 
 def _world() -> World:
-    owner, member = make_user(), make_user()
+    owner, member = make_user(email_verified=True), make_user()
     workspace = Workspace.objects.create(name="Writes")
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     Membership.objects.create(workspace=workspace, user=member, role=Role.MEMBER)
