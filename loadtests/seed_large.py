@@ -105,7 +105,8 @@ def seed_large(user: "User", size: int) -> dict[str, Any]:
         kept = workspace
 
     def matches(q: str) -> int:
-        return document_list_for(workspace_id=kept.pk, q=q).count()
+        # Every match, not only the newest SEARCH_WINDOW a search ranks.
+        return document_list_for(workspace_id=kept.pk, q=q, search_window=None).count()
 
     return {
         "large_workspace_id": str(kept.pk),
