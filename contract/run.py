@@ -24,6 +24,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,7 +76,9 @@ def log(message: str) -> None:
 
 def run(command: list[str], *, env: dict[str, str], cwd: Path = PROJECT_ROOT) -> None:
     log("$ " + " ".join(command))
+    started = time.monotonic()
     subprocess.run(command, env=env, cwd=cwd, check=True)
+    log(f"({time.monotonic() - started:.1f} s)")
 
 
 def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, str]:
@@ -116,7 +119,7 @@ def fuzz_identities(base_url: str) -> dict[str, str]:
 def client_steps(base_url: str, env: dict[str, str]) -> None:
     npm = ["npm", "--prefix", str(CLIENT_DIR)]
     run([*npm, "ci", "--no-audit", "--no-fund"], env=env)
-    for script in ("generate", "typecheck", "check:no-any"):
+    for script in ("generate", "typecheck", "check:no-any", "check:minimal-calls"):
         run([*npm, "run", script], env=env)
     run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
 

@@ -1,6 +1,6 @@
 """Cursor pagination: stable ordering, opaque cursors, bounded pages."""
 
-from typing import Any, Protocol
+from typing import Any, Protocol, override
 
 from asgiref.sync import sync_to_async
 from rest_framework import pagination, serializers
@@ -13,6 +13,21 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    @override
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """DRF's envelope with all three keys required (every page has them) and
+        examples of a single page (DRF's own name an unrelated URL, one with a stray quote)."""
+        envelope: dict[str, Any] = super().get_paginated_response_schema(schema)
+        envelope["required"] = ["next", "previous", "results"]
+        for link in ("next", "previous"):
+            envelope["properties"][link]["example"] = None
+            envelope["properties"][link]["description"] = (
+                "The URL of the next page; null on the last one."
+                if link == "next"
+                else "The URL of the previous page; null on the first one."
+            )
+        return envelope
 
 
 async def apaginate(
