@@ -17,9 +17,10 @@ Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
 Auth for the fuzzer: two throwaway users signed up and logged in through the
 API (``fuzz_identities``); ``contract/hooks.py`` sends their tokens.
 
-The server runs with generous throttles (``THROTTLE_*``, unless set): the
-flows and the spare user log in again and again from one address, and the
-throttles themselves are tested in ``tests/accounts``.
+The server runs with generous throttles (``THROTTLE_*``) and no practical
+lockout (``AXES_FAILURE_LIMIT``), unless set: the flows and the spare user log
+in again and again from one address, the fuzzer's wrong current passwords
+count as failed logins, and both guards are tested in ``tests/accounts``.
 """
 
 import argparse
@@ -64,7 +65,15 @@ GENEROUS_THROTTLES = {
     "THROTTLE_LOGIN": "10000/m",
     "THROTTLE_PASSWORD_RESET": "10000/m",
     "THROTTLE_EMAIL_VERIFICATION": "10000/m",
+    "THROTTLE_PASSWORD_CHANGE": "10000/m",
+    "THROTTLE_ACCOUNT_LINKS": "10000/m",
+    "THROTTLE_INVITATIONS": "10000/m",
+    "THROTTLE_INVITATIONS_PER_WORKSPACE": "10000/m",
 }
+# The fuzzer sends wrong current passwords to password/change, which count as
+# failed logins of the spare user (who must keep logging in): no lockout here;
+# the lockout itself is tested in tests/accounts.
+GENEROUS_AXES_FAILURE_LIMIT = "1000000"
 CHECKS = [
     "not_a_server_error",
     "response_schema_conformance",
@@ -291,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
+    env.setdefault("AXES_FAILURE_LIMIT", GENEROUS_AXES_FAILURE_LIMIT)
     # Webhook endpoints may point at the local receiver (a loopback address).
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
     # The browser suite's page origin is a frontend this server allows.

@@ -5,8 +5,9 @@
 - handles ``lifespan``: opens the async PostgreSQL pool and the async Redis
   client at startup and closes them at shutdown (never per request), and
   freezes the startup heap out of the garbage collector's reach;
-- refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413
-  before anything reads it, and a body of unknown length with 411;
+- refuses a request body larger than ``MAX_REQUEST_BODY_BYTES`` with 413,
+  for every method: a declared length before anything reads the body, a
+  chunked one as soon as the count passes the limit (the rest is never read);
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
 - writes one access-log line per HTTP request, with its request id
   (``apps.core.access_log``; ``ACCESS_LOG``);
@@ -52,7 +53,6 @@ assert_safe_configuration()
 
 static_app = ASGIStaticFilesHandler(django_app)
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
-_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 async def lifespan(receive: Receive, send: Send) -> None:
@@ -86,19 +86,38 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-def _body_refusal(scope: Scope) -> tuple[int, str, str] | None:
-    """A (status, code, detail) when the body must be refused before it is read."""
-    if scope.get("method") not in _BODY_METHODS:
-        return None
+def _too_large(limit: int) -> tuple[int, str, str]:
+    return 413, "payload_too_large", f"The request body is larger than {limit} bytes."
+
+
+def _body_refusal(scope: Scope, limit: int) -> tuple[int, str, str] | None:
+    """A (status, code, detail) when the declared body is over ``limit``, whatever the method."""
     length = _header(scope, b"content-length")
-    if length is None:
-        if _header(scope, b"transfer-encoding"):
-            return 411, "length_required", "A Content-Length header is required."
-        return None
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if length.isdigit() and limit is not None and int(length) > limit:
-        return 413, "payload_too_large", f"The request body is larger than {limit} bytes."
+    if length is not None and length.isdigit() and int(length) > limit:
+        return _too_large(limit)
     return None
+
+
+def _counted(scope: Scope, receive: Receive, send: Send, limit: int) -> Receive:
+    """``receive`` for a body of undeclared length (chunked): counted as it arrives.
+
+    Once more than ``limit`` bytes came in, the client gets the 413 and Django
+    sees a disconnect (it stops reading and answers nothing more); the server
+    then closes the connection, so the rest is never read.
+    """
+    received = 0
+
+    async def counting_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                await _refuse(scope, send, _too_large(limit))
+                return {"type": "http.disconnect"}
+        return message
+
+    return counting_receive
 
 
 async def _refuse(scope: Scope, send: Send, refusal: tuple[int, str, str]) -> None:
@@ -136,11 +155,14 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
 
 async def serve(scope: Scope, receive: Receive, send: Send) -> None:
     """Everything but ``lifespan``: body refusals, static files, then Django."""
-    if scope["type"] == "http":
-        refusal = _body_refusal(scope)
+    limit: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if scope["type"] == "http" and limit is not None:
+        refusal = _body_refusal(scope, limit)
         if refusal is not None:
             await _refuse(scope, send, refusal)
             return
+        if _header(scope, b"content-length") is None:
+            receive = _counted(scope, receive, send, limit)
     # django-stubs types the ASGI callables more narrowly than servers do.
     django_scope = cast("dict[str, Any]", scope)
     django_send = cast(Any, send)

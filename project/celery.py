@@ -78,8 +78,8 @@ def _log_from_the_start(**kwargs: Any) -> None:
 
 @celeryd_after_setup.connect
 def _log_worker_banner(sender: str, instance: Any, **kwargs: Any) -> None:
-    # instance: celery.apps.worker.Worker (its stub has neither quiet nor concurrency)
     """With JSON logs, the worker's start-up banner is one JSON line instead."""
+    # instance: celery.apps.worker.Worker (its stub has neither quiet nor concurrency)
     from django.conf import settings
 
     if settings.LOG_FORMAT != "json":

@@ -26,12 +26,15 @@ urlpatterns = [
     path("api/v1/", include("apps.documents.urls")),
     path("api/v1/", include("apps.webhooks.urls")),
     path("api/v1/", include("apps.exports.urls")),
-    path("admin/", admin.site.urls),
 ]
+
+# The admin where ADMIN_URL says, or nowhere when it is empty.
+if settings.ADMIN_URL:
+    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))
 
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
-    urlpatterns.append(path("dev/mailbox/", include("apps.core.mailbox_views")))
+    urlpatterns.append(path("dev/mailbox/", include("apps.notifications.mailbox_views")))
 
 # --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
 if settings.BENCHMARK_ENDPOINTS:

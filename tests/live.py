@@ -6,8 +6,11 @@ latest.
 """
 
 import os
+import select
+import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +23,14 @@ from apps.core.embedded import free_port
 from apps.core.stack import PROJECT_ROOT, Child, uvicorn_command
 from tests.embedded_services import session_stack
 
-__all__ = ["PROJECT_ROOT", "LiveServer", "live_server", "server_env", "test_database_url"]
+__all__ = [
+    "PROJECT_ROOT",
+    "LiveServer",
+    "live_server",
+    "send_chunked",
+    "server_env",
+    "test_database_url",
+]
 
 
 def test_database_url() -> str:
@@ -82,3 +92,45 @@ def live_server(
         if child.running():
             server.stop()
         log.unlink(missing_ok=True)
+
+
+def send_chunked(
+    base_url: str, method: str, path: str, *, total: int, chunk: int = 64 * 1024
+) -> tuple[int, bytes]:
+    """Send a chunked body of up to ``total`` bytes over a raw socket, reading
+    as we go; stop when the server answers or closes the connection.
+
+    Returns (bytes written to the socket, the start of the response).
+    """
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port
+    assert host is not None
+    assert port is not None
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    piece = f"{chunk:x}\r\n".encode() + b"x" * chunk + b"\r\n"
+    pending = head.encode()
+    sent = 0
+    response = b""
+    with socket.create_connection((host, port), timeout=30) as connection:
+        connection.setblocking(False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and b"\r\n\r\n" not in response:
+            readable, writable, _ = select.select([connection], [connection], [], 1)
+            if readable:
+                try:
+                    data = connection.recv(65536)
+                except (ConnectionResetError, BlockingIOError):
+                    data = b""
+                response += data
+                if not data:
+                    break
+            if writable and sent < total:
+                if not pending:
+                    pending = piece
+                try:
+                    written = connection.send(pending)
+                except (BrokenPipeError, ConnectionResetError, BlockingIOError):
+                    continue  # closed (the answer is then readable) or full for now
+                sent += written
+                pending = pending[written:]
+    return sent, response[:200]

@@ -48,7 +48,7 @@ async def _until(check: Callable[[], Awaitable[Any]], what: str) -> Any:
 async def test_a_team_runs_its_workflow_through_the_api(
     api: AsyncClient, celery_worker: Worker, outbox: Outbox, receiver: Receiver
 ) -> None:
-    ada = await amake_user(email="ada@example.com")
+    ada = await amake_user(email="ada@example.com", email_verified=True)
     charles = await amake_user(email="charles@example.com")
     ada_headers = auth_headers(await login(api, ada))
     charles_headers = auth_headers(await login(api, charles))

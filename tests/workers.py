@@ -34,8 +34,11 @@ def celery_command(*, queues: list[str], hostname: str, pool: str = "prefork") -
     return celery_worker_command(hostname=hostname, queues=queues, pool=pool, quiet=True)
 
 
-def db_worker_command() -> list[str]:
-    return stack_db_worker_command(interval=0.1, startup_delay=False)
+def db_worker_command(*, queue: str = "default") -> list[str]:
+    """The session's db_worker takes the default queue; tests that kill or
+    starve a db_worker start their own on the long queue."""
+    command = stack_db_worker_command(interval=0.1, startup_delay=False)
+    return [queue if part == "*" else part for part in command]
 
 
 def unique_prefix() -> str:

@@ -1,19 +1,40 @@
-"""Users (email is the login, unique case-insensitively; no username) and their API tokens."""
+"""Users (email is the login, unique in its normalised form; no username) and their API tokens."""
 
+import contextlib
+import unicodedata
 import uuid
 from typing import Any, ClassVar, override
 
+import idna
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models, router, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
 from knox.models import AbstractAuthToken
 
 
 def normalize_email(email: str) -> str:
-    """Emails are stored and compared lower-cased and trimmed."""
-    return email.strip().lower()
+    """The one form of an address that is stored, compared and counted (lockouts).
+
+    Unicode NFKC (fullwidth letters, ligatures and other compatibility
+    look-alikes become their plain forms), trimmed, lower-cased, and the
+    domain IDNA-encoded (UTS 46, without a trailing dot), so
+    ``User@Exämple.com``, ``user@xn--exmple-cua.com`` and the same address
+    typed in fullwidth letters are one address. Idempotent, and total: a
+    domain that is not a valid IDNA name is only lower-cased (the email
+    validator refuses it at input). Look-alikes from different scripts (a
+    Cyrillic "a") stay distinct: NFKC does not map them, and they may be real
+    addresses.
+    """
+    text = unicodedata.normalize("NFKC", email).strip()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text.lower()
+    domain = domain.rstrip(".")
+    with contextlib.suppress(idna.IDNAError, UnicodeError):  # not an IDNA name: as it is
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return f"{local}@{domain}".lower()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -21,7 +42,7 @@ class UserManager(BaseUserManager["User"]):
 
     @override
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username or ""))
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -83,6 +104,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             super().save(**kwargs)
 
     @override
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # AbstractBaseUser.clean() calls this: forms (the admin's) store the one form.
+        return normalize_email(username) if isinstance(username, str) else username
+
+    @override
     def set_unusable_password(self) -> None:
         super().set_unusable_password()
         self.password_made_unusable = True
@@ -125,3 +152,22 @@ class AuthToken(AbstractAuthToken):
     @override
     def __str__(self) -> str:
         return f"{self.client_name or 'session'} of user {self.user_id} ({self.public_id})"
+
+
+class TokenRevocation(models.Model):
+    """A token whose cache entry Redis may still hold: the revocation outbox.
+
+    Rows are written by database triggers (migration 0003), in the transaction
+    that deletes a token (``revoke``) or changes a cached field of its user
+    (``revoke`` when the user was deactivated, else the entry is just
+    refreshed), whatever code did it. They are deleted once delivered to
+    Redis; ``apps.accounts.token_cache`` says when and why that is enough.
+    """
+
+    digest = models.CharField(max_length=128)
+    revoke = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    @override
+    def __str__(self) -> str:
+        return f"{'revocation' if self.revoke else 'refresh'} #{self.pk}"

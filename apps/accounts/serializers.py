@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from apps.accounts.models import AuthToken, Transport, User, normalize_email
+from apps.core.validators import validate_single_line
 
 
 class UserOutput(serializers.Serializer[User]):
@@ -60,6 +61,23 @@ def user_public(user: User) -> UserPublic:
     )
 
 
+class EmailAddressField(serializers.EmailField):
+    """An email address, in its one normalised form (``normalize_email``).
+
+    The length limit and the address check apply to that form: an
+    IDNA-encoded domain is longer than its Unicode spelling, and the stored
+    column holds 254 characters.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    @override
+    def to_internal_value(self, data: Any) -> str:
+        return normalize_email(super().to_internal_value(data))
+
+
 def _check_password(password: str, email: str) -> None:
     try:
         validate_password(password, user=User(email=email))
@@ -68,18 +86,17 @@ def _check_password(password: str, email: str) -> None:
 
 
 class SignupInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
 
     @override
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs["email"] = normalize_email(attrs["email"])
         _check_password(attrs["password"], attrs["email"])
         return attrs
 
 
 class LoginInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     client_name = serializers.CharField(
         max_length=100, required=False, default="", allow_blank=True
@@ -120,7 +137,9 @@ class CsrfOutput(serializers.Serializer[Any]):
 
 
 class MeUpdateInput(serializers.Serializer[Any]):
-    full_name = serializers.CharField(max_length=150, allow_blank=True)
+    full_name = serializers.CharField(
+        max_length=150, allow_blank=True, validators=[validate_single_line]
+    )
 
 
 class SessionOutput(serializers.Serializer[AuthToken]):
@@ -147,7 +166,7 @@ class PasswordChangeInput(serializers.Serializer[Any]):
 
 
 class EmailInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
 
 
 class LinkInput(serializers.Serializer[Any]):

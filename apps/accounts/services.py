@@ -32,6 +32,7 @@ from apps.notifications.email import frontend_link
 
 class LoginLockedOut(TooManyRequests):
     default_detail = "Too many failed login attempts. Try again later."
+    # The same answer for the password change: its failures count as failed logins.
 
 
 class InvalidCredentials(Unauthenticated):
@@ -118,6 +119,27 @@ def token_issue(
     return IssuedToken(token=token, session=session)
 
 
+def _authenticate_guarded(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """Check ``email``'s password under django-axes; None when it is wrong.
+
+    A locked-out (email, IP) pair is refused (429) before the password is
+    checked, with the same answer whether or not it is right; a wrong password
+    counts as a failure for that pair. Call it outside a transaction, or the
+    failure it records would roll back with the caller's error.
+    """
+    credentials = {"email": email}
+    retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise LoginLockedOut(retry_after=retry_after)
+    user = authenticate(request=request, email=email, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLockedOut(retry_after=retry_after)
+        return None
+    assert isinstance(user, User)
+    return user
+
+
 def login(
     *,
     request: HttpRequest,
@@ -131,17 +153,9 @@ def login(
     A locked-out (email, IP) pair is refused before the password is checked,
     with the same answer whether or not it is right.
     """
-    email = normalize_email(email)
-    credentials = {"email": email}
-    retry_after = settings.AXES_COOLOFF_TIME.total_seconds()
-    if not AxesProxyHandler.is_allowed(request, credentials):
-        raise LoginLockedOut(retry_after=retry_after)
-    user = authenticate(request=request, email=email, password=password)
+    user = _authenticate_guarded(request=request, email=normalize_email(email), password=password)
     if user is None:
-        if getattr(request, "axes_locked_out", False):
-            raise LoginLockedOut(retry_after=retry_after)
         raise InvalidCredentials()
-    assert isinstance(user, User)
     issued = token_issue(
         user=user,
         client_name=client_name,
@@ -167,19 +181,34 @@ def logout_all(*, user: User) -> None:
     AuthToken.objects.filter(user=user).delete()
 
 
-@transaction.atomic
 def password_change(
-    *, user: User, current_digest: str, current_password: str, new_password: str
+    *,
+    request: HttpRequest,
+    user: User,
+    current_digest: str,
+    current_password: str,
+    new_password: str,
 ) -> None:
-    """Change the password and revoke every other session of the user."""
-    account = User.objects.select_for_update().get(pk=user.pk)
-    if not account.check_password(current_password):
+    """Change the password and revoke every other session of the user.
+
+    The current password is checked like a login's, under django-axes: a
+    wrong one counts as a failed login for (email, IP), and a locked-out pair
+    is refused with 429 before the password is checked (a stolen token cannot
+    guess the password at will; the view is throttled per user and per IP too).
+    """
+    if _authenticate_guarded(request=request, email=user.email, password=current_password) is None:
         raise InvalidInput(
             {"current_password": ["The current password is not correct."]}, code="invalid"
         )
+    _password_set(user=user, keep_session_digest=current_digest, new_password=new_password)
+
+
+@transaction.atomic
+def _password_set(*, user: User, keep_session_digest: str, new_password: str) -> None:
+    account = User.objects.select_for_update().get(pk=user.pk)
     _validate_new_password(new_password, account)
     account.set_password(new_password)
-    account.keep_session_digest = current_digest
+    account.keep_session_digest = keep_session_digest
     account.save(update_fields=["password"])  # revokes the other sessions (signals)
 
 

@@ -30,7 +30,7 @@ from apps.accounts.serializers import (
 from apps.core.errors import NotFound
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
-from apps.core.throttling import AsyncScopedRateThrottle
+from apps.core.throttling import AsyncScopedRateThrottle, AsyncUserRateThrottle
 from apps.core.views import AsyncAPIView
 
 
@@ -162,12 +162,19 @@ class CsrfView(AsyncAPIView):
 
 
 class PasswordChangeView(AsyncAPIView):
+    # Each guess costs a password hash: limited per user and per IP.
+    throttle_classes = [AsyncScopedRateThrottle, AsyncUserRateThrottle]
+    throttle_scope = "password_change"
+
     @openapi.auth_password_change
     async def post(self, request: Request) -> Response:
         data = PasswordChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.password_change)(
-            user=request_user(request), current_digest=_auth(request).digest, **data.validated_data
+            request=request._request,
+            user=request_user(request),
+            current_digest=_auth(request).digest,
+            **data.validated_data,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -187,6 +194,8 @@ class PasswordResetView(PublicView):
 
 
 class PasswordResetConfirmView(PublicView):
+    throttle_scope = "account_link"
+
     @openapi.auth_password_reset_confirm
     async def post(self, request: Request) -> Response:
         data = PasswordResetConfirmInput(data=request.data)
@@ -196,6 +205,8 @@ class PasswordResetConfirmView(PublicView):
 
 
 class EmailVerifyView(PublicView):
+    throttle_scope = "account_link"
+
     @openapi.auth_email_verify
     async def post(self, request: Request) -> Response:
         data = LinkInput(data=request.data)
@@ -205,7 +216,7 @@ class EmailVerifyView(PublicView):
 
 
 class EmailVerificationRequestView(AsyncAPIView):
-    throttle_classes = [AsyncScopedRateThrottle]
+    throttle_classes = [AsyncScopedRateThrottle, AsyncUserRateThrottle]
     throttle_scope = "email_verification"
 
     @openapi.auth_email_verification_request

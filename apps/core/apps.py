@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         from apps.core import checks, jsonfield  # noqa: F401  (system checks, schema extension)
         from apps.core.middleware import inline_acall
+        from apps.core.sentry import init_sentry
 
         # These two middlewares' hooks only read settings and set headers;
         # Django would run each hook in a thread (a hop per hook per request).
@@ -21,3 +22,4 @@ class CoreConfig(AppConfig):
         # inspects them.
         for middleware in (SecurityMiddleware, XFrameOptionsMiddleware):
             middleware.__acall__ = inline_acall  # type: ignore[method-assign]
+        init_sentry()  # error tracking, only when SENTRY_DSN is set

@@ -16,9 +16,11 @@ left behind are stopped by the next one.
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,7 +30,6 @@ from pathlib import Path
 from types import FrameType
 
 from apps.core.devstate import AlreadyRunning
-from apps.core.mailbox import Watcher, render
 from apps.core.stack import (
     PROJECT_ROOT,
     Stack,
@@ -37,6 +38,7 @@ from apps.core.stack import (
     db_worker_command,
     uvicorn_command,
 )
+from apps.notifications.mailbox import Watcher, render
 
 DEV_DATABASE = "app"
 SUPERVISE_INTERVAL = 0.2
@@ -74,18 +76,45 @@ def _dev_secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def dev_environment(base: dict[str, str], data_dir: Path) -> dict[str, str]:
-    """The children's environment: the caller's, plus development defaults for what is unset."""
+ALL_INTERFACES = ("0.0.0.0", "::")  # noqa: S104 (what --host means to bind)
+
+
+def machine_hosts() -> list[str]:
+    """This machine's names and non-loopback addresses, as ALLOWED_HOSTS entries."""
+    import psutil
+
+    name = socket.gethostname()
+    hosts = [name] if "." in name else [name, f"{name}.local"]
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family not in (socket.AF_INET, socket.AF_INET6):
+                continue
+            ip = ipaddress.ip_address(address.address.split("%", 1)[0])
+            if ip.is_loopback or ip.is_link_local:
+                continue
+            hosts.append(f"[{ip}]" if ip.version == 6 else str(ip))
+    return list(dict.fromkeys(hosts))
+
+
+def dev_environment(base: dict[str, str], data_dir: Path, *, host: str) -> dict[str, str]:
+    """The children's environment: the caller's, plus development defaults for what is unset.
+
+    Bound to every interface (``--host 0.0.0.0``), the machine's own names and
+    addresses join ``ALLOWED_HOSTS`` for this run, so a phone on the LAN is served.
+    """
     env = dict(base)
     env.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     # Production-like by default: JSON errors only, real startup checks. A
     # development secret is made once and kept in the data directory.
     env.setdefault("SECRET_KEY", _dev_secret_key(data_dir))
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    if host in ALL_INTERFACES:
+        allowed = [entry for entry in env["ALLOWED_HOSTS"].split(",") if entry]
+        env["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*allowed, *machine_hosts()]))
     env.setdefault("LOG_FORMAT", "plain")  # one readable line per record, coloured
     # Emails are kept as .eml files, printed here as they arrive and listed
     # at /dev/mailbox/: no SMTP server needed.
-    env.setdefault("EMAIL_BACKEND", "apps.core.mailbox.EmailBackend")
+    env.setdefault("EMAIL_BACKEND", "apps.notifications.mailbox.EmailBackend")
     env.setdefault("EMAIL_FILE_PATH", str(data_dir / "mail"))
     env.setdefault("DEV_MAILBOX", "true")
     return env
@@ -104,8 +133,8 @@ def child_commands(host: str, port: int, data_dir: Path) -> dict[str, list[str]]
 
 
 def mail_printer(env: dict[str, str], base: str) -> Callable[[], None]:
-    """Print each email saved by ``apps.core.mailbox.EmailBackend`` once, readable."""
-    if env.get("EMAIL_BACKEND") != "apps.core.mailbox.EmailBackend":
+    """Print each email saved by ``apps.notifications.mailbox.EmailBackend`` once, readable."""
+    if env.get("EMAIL_BACKEND") != "apps.notifications.mailbox.EmailBackend":
         return lambda: None
     watcher = Watcher(Path(env["EMAIL_FILE_PATH"]))
     hyperlinks = sys.stdout.isatty() and not env.get("NO_COLOR")
@@ -157,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, request_stop)
 
-    env = dev_environment(dict(os.environ), data_dir)
+    env = dev_environment(dict(os.environ), data_dir, host=args.host)
+    if args.host in ALL_INTERFACES:
+        say(f"dev: on every interface; ALLOWED_HOSTS for this run: {env['ALLOWED_HOSTS']}")
     stack = Stack(data_dir, kind="dev", env=env, database=DEV_DATABASE, say=say)
     try:
         stack.acquire()
@@ -179,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             stack.migrate(verbosity=1)
         if not stopping:
             for name, command in child_commands(args.host, args.port, data_dir).items():
-                stack.start(name, command, restart=True)
-        base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"  # noqa: S104
+                stack.start(name, command, supervised=True)
+        base = f"http://{'127.0.0.1' if args.host in ALL_INTERFACES else args.host}:{args.port}"
         ready = False
         mail = mail_printer(env, base)
         while not stopping:

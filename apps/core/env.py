@@ -50,6 +50,37 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from exc
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ConfigurationError(f"{name} must be between {minimum} and {maximum}, got {raw!r}")
+    return value
+
+
+_PATH_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+
+
+def env_path_prefix(name: str, default: str) -> str:
+    """A URL path prefix as Django's ``path()`` wants it (``"a/b/"``: no leading
+    slash, one trailing slash). Unset gives ``default``; set but empty gives ``""``
+    (the thing it locates is turned off)."""
+    raw = os.environ.get(name)
+    value = (default if raw is None else raw).strip().strip("/")
+    if not value:
+        return ""
+    if not _PATH_CHARACTERS.issuperset(value) or "//" in value:
+        raise ConfigurationError(f"{name} must be a URL path such as 'admin/', got {raw!r}")
+    return value + "/"
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

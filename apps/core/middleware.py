@@ -6,6 +6,7 @@ middleware per request. Here every middleware either is native async or
 skips that path for API requests.
 """
 
+import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,9 @@ from django.middleware import csp
 from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
+from apps.core.errors import disallowed_host
+
+security_logger = logging.getLogger("django.security.DisallowedHost")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -63,7 +67,12 @@ class RequestIdMiddleware:
             request.get_host()
         except DisallowedHost as exc:
             # Answered here, with the request id set: the JSON 400 handler.
-            response = await sync_to_async(response_for_exception)(request, exc)
+            if settings.DEBUG:
+                # Django would answer its HTML debug page; ours says what to set.
+                security_logger.error(str(exc), extra={"status_code": 400, "request": request})
+                response = disallowed_host(request, exc)
+            else:
+                response = await sync_to_async(response_for_exception)(request, exc)
             assert response is not None
         else:
             response = await self.get_response(request)
@@ -114,11 +123,13 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
 
 
 def admin_path(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.ADMIN_URL_PREFIX)
+    """Whether the request is for the admin (``ADMIN_URL``; never when it is off)."""
+    prefix: str = settings.ADMIN_URL_PREFIX
+    return bool(prefix) and request.path.startswith(prefix)
 
 
 class AdminOnlyMixin(MiddlewareMixin):
-    """Run a session-era middleware only for the admin.
+    """Run a session-era middleware only for the admin (under ``ADMIN_URL``).
 
     The API authenticates with tokens and never touches sessions or messages,
     so for API requests these pass straight through, with no thread hop.

@@ -56,6 +56,26 @@ SHARED_VARIABLES = (
 
 # --- commands ------------------------------------------------------------------
 
+# uvicorn's options for every server we start, and in the documented production
+# command (README.md, docs/operations.md; tests/core/test_client_ip.py checks).
+# docs/operations.md says why each, and what the proxy in front must cover.
+SERVER_OPTIONS: tuple[tuple[str, ...], ...] = (
+    # Who the client is, is decided by apps.core.http.client_ip alone.
+    ("--no-proxy-headers",),
+    # Idle keep-alive connections close after 75 s: longer than the idle
+    # timeout of the proxies in front (nginx upstream, AWS ALB: 60 s), so it is
+    # the proxy that closes one, never uvicorn under a request in flight.
+    ("--timeout-keep-alive", "75"),
+    # Per process: beyond 1000 connections or requests at once, new requests
+    # get an immediate 503 instead of a queue that grows until memory runs out.
+    ("--limit-concurrency", "1000"),
+    # SIGTERM drains in-flight requests for at most 25 s (Kubernetes kills at 30).
+    ("--timeout-graceful-shutdown", "25"),
+)
+
+
+UVICORN_LOG_CONFIG = PROJECT_ROOT / "project" / "uvicorn_logging.json"
+
 
 def manage_command(*args: str) -> list[str]:
     return [sys.executable, str(PROJECT_ROOT / "manage.py"), *args]
@@ -76,9 +96,11 @@ def uvicorn_command(
     command = [
         sys.executable, "-m", "uvicorn", app,
         "--host", host, "--port", str(port), "--lifespan", "on",
+        *(part for option in SERVER_OPTIONS for part in option),
     ]  # fmt: skip
     if workers is not None:
-        command += ["--workers", str(workers)]
+        # The supervisor never loads the app: this file gives it our log format.
+        command += ["--workers", str(workers), "--log-config", str(UVICORN_LOG_CONFIG)]
     if loop is not None:
         command += ["--loop", loop]
     if http is not None:
@@ -114,7 +136,8 @@ def celery_worker_command(
 
 def celery_beat_command(*, schedule: Path) -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
+        # -q: no banner (plain text on stdout); what it says is logged anyway.
+        sys.executable, "-m", "celery", "-A", "project", "-q", "beat", "--loglevel", "INFO",
         "--schedule", str(schedule),
     ]  # fmt: skip
 
@@ -173,7 +196,8 @@ class Child:
     env: dict[str, str]
     # Its stdout and stderr; None shares the parent's (the dev terminal).
     log: Path | None = None
-    restart: bool = False
+    # Started again by Stack.supervise when it dies.
+    supervised: bool = False
     process: subprocess.Popen[bytes] = field(init=False)
     started_at: float = 0.0
     restarts: int = 0
@@ -207,6 +231,17 @@ class Child:
     def running(self) -> bool:
         return self.process.poll() is None
 
+    def signal_group(self, signum: int) -> None:
+        """Signal the child and every process it started."""
+        _signal_group(self.pid, signum)
+
+    def pause(self) -> None:
+        """SIGSTOP the whole group: its sockets stay open, nothing answers."""
+        self.signal_group(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.signal_group(signal.SIGCONT)
+
     def output(self) -> str:
         """What the child wrote to its log so far (empty when it shares the terminal)."""
         if self.log is None or not self.log.exists():
@@ -222,12 +257,18 @@ class Child:
     def stop(self, timeout: float = 20.0) -> None:
         stop_children([self], timeout=timeout)
 
+    def restart(self) -> None:
+        """Stop (gracefully, as far as it lets) and start again, appending to its log."""
+        self.stop()
+        self.start()
+
 
 def stop_children(children: Iterable[Child], *, timeout: float = 20.0) -> None:
     """SIGTERM every child's group at once, then SIGKILL what is left after ``timeout``."""
     children = list(children)
     for child in children:
         if child.running():
+            _signal_group(child.pid, signal.SIGCONT)  # a stopped process cannot handle SIGTERM
             _signal_group(child.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     for child in children:
@@ -301,7 +342,7 @@ class Stack:
             return
         self._lock = devstate.acquire_lock(self.data_dir)
         previous = devstate.read_state(self.data_dir)
-        self._write_state()  # from now on a second stack is refused with our pid
+        self.save_state()  # from now on a second stack is refused with our pid
         if previous is not None and previous.pid != os.getpid():
             self._stop_orphans(previous)
 
@@ -320,7 +361,8 @@ class Stack:
                 + ", ".join(orphans)
             )
 
-    def _write_state(self) -> None:
+    def save_state(self) -> None:
+        """Rewrite the state file (after the caller restarted a child, say)."""
         if self._lock is None:
             return  # no data directory of ours (external servers): nothing to describe
         devstate.write_state(
@@ -363,7 +405,7 @@ class Stack:
             self._stoppers.append(redis.stop)
             self.servers["redis"] = redis.pid
             self.env["REDIS_URL"] = redis.url()
-        self._write_state()
+        self.save_state()
 
     def migrate(self, *, verbosity: int = 0) -> None:
         subprocess.run(
@@ -381,22 +423,31 @@ class Stack:
         command: list[str],
         *,
         log: Path | None = None,
-        restart: bool = False,
+        supervised: bool = False,
         env: Mapping[str, str] | None = None,
     ) -> Child:
         """Start a child (a fresh log when ``log`` is given) and record it in the state file."""
-        child = Child(name, command, dict(self.env if env is None else env), log, restart)
+        child = Child(name, command, dict(self.env if env is None else env), log, supervised)
         child.start(append_log=False)
-        self.children[name] = child
-        self._write_state()
+        return self.adopt(child)
+
+    def adopt(self, child: Child) -> Child:
+        """Count a child started by the caller as this stack's: recorded, stopped with it."""
+        self.children[child.name] = child
+        self.save_state()
         return child
 
+    def record_server(self, name: str, pid: int) -> None:
+        """Record a server the caller started (stopped by the next stack if we crash)."""
+        self.servers[name] = pid
+        self.save_state()
+
     def supervise(self) -> None:
-        """Restart children that died (those started with ``restart=True``), with backoff."""
+        """Restart children that died (those started ``supervised``), with backoff."""
         now = time.monotonic()
         changed = False
         for child in self.children.values():
-            if not child.restart or (child.running() and child.restart_at is None):
+            if not child.supervised or (child.running() and child.restart_at is None):
                 continue
             if child.restart_at is None:
                 ran = now - child.started_at
@@ -415,7 +466,7 @@ class Stack:
                 changed = True
                 self.say(f"{self.kind}: {child.name} restarted (pid {child.pid})")
         if changed:
-            self._write_state()
+            self.save_state()
 
     def wait_http(self, url: str, *, child: Child | None = None, timeout: float = 60.0) -> None:
         """Poll ``url`` until it answers 200; fail early if ``child`` exits."""

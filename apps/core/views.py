@@ -43,12 +43,20 @@ def _rendered(response: HttpResponseBase) -> HttpResponseBase:
     return plain
 
 
+NO_STORE = "no-store"
+
+
 async def _resolve(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
 class AsyncAPIView(APIView):
-    """Base class of every API view: ``async def get/post/...`` handlers."""
+    """Base class of every API view: ``async def get/post/...`` handlers.
+
+    Its responses carry ``Cache-Control: no-store`` unless the view set its
+    own: authenticated answers are personal, and some public ones (login)
+    carry a token.
+    """
 
     view_is_async = True
     content_negotiation_class = FastContentNegotiation
@@ -77,6 +85,10 @@ class AsyncAPIView(APIView):
         except Exception as exc:
             response = self.handle_exception(exc)
         self.response = self.finalize_response(drf_request, response, *args, **kwargs)
+        if not self.response.has_header("Cache-Control"):
+            # Every answer is for its caller (or carries a token, as login's
+            # does): no browser, proxy or CDN may keep a copy.
+            self.response["Cache-Control"] = NO_STORE
         return _rendered(self.response)
 
     async def ainitial(self, request: AsyncRequest, *args: Any, **kwargs: Any) -> None:

@@ -2,12 +2,14 @@
 
 import logging
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from celery import chain as celery_chain
 from celery.canvas import Signature
 from django.conf import settings
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from apps.jobs.models import Job, JobBackend
 from apps.jobs.registry import get_spec
@@ -40,20 +42,41 @@ def celery_signature(job: Job) -> Signature:
     return celery_chain(*(message(str(job.id), index) for index in range(first, len(job.steps))))
 
 
+def publish_transport_options() -> dict[str, Any]:
+    """The broker's transport options with every socket operation bounded by
+    ``JOBS_PUBLISH_TIMEOUT``: connecting, and each read and write of the
+    publish (Redis: ``socket_*timeout``; AMQP: ``read_/write_timeout``), so a
+    broker that accepts the connection and then says nothing cannot hang the
+    caller."""
+    from project.celery import app
+
+    timeout = settings.JOBS_PUBLISH_TIMEOUT
+    return {
+        **(app.conf.broker_transport_options or {}),
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "read_timeout": timeout,
+        "write_timeout": timeout,
+    }
+
+
 def send_to_celery(job: Job) -> bool:
     """Publish the job; False (and a log line) when the broker is unreachable.
 
-    A fresh connection per publish, with publish retries off: a broker outage
-    costs the caller one connect timeout, never a hang, and the job stays
-    queued for the outbox relay.
+    A fresh connection per publish, one connection attempt, no publish
+    retries, and socket timeouts on every operation: a broker outage (down,
+    or stalled after accepting the connection) costs the caller about
+    ``JOBS_PUBLISH_TIMEOUT``, never a hang, and the job stays queued for the
+    outbox relay.
     """
     from project.celery import app
 
+    timeout = settings.JOBS_PUBLISH_TIMEOUT
     try:
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(
-                max_retries=1, interval_start=0, timeout=settings.JOBS_PUBLISH_TIMEOUT
-            )
+        with app.connection_for_write(
+            connect_timeout=timeout, transport_options=publish_transport_options()
+        ) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
             celery_signature(job).apply_async(connection=connection, retry=False)
     except Exception as exc:  # any broker failure: the relay will send it later
         logger.warning(
@@ -82,3 +105,27 @@ def send(job: Job) -> bool:
         send_to_native(job)
         return True
     return send_to_celery(job)
+
+
+def broker_queue_is_empty(queue: str) -> bool:
+    """True when the broker holds no ready message in ``queue`` (a queue the
+    broker does not know is empty too); False when it cannot tell."""
+    from project.celery import app
+
+    timeout = settings.JOBS_PUBLISH_TIMEOUT
+    try:
+        with app.connection_for_write(
+            connect_timeout=timeout, transport_options=publish_transport_options()
+        ) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+            channel: Any = connection.channel()  # the stubs' StdChannel lacks these
+            try:
+                _, messages, _ = channel.queue_declare(queue=queue_name(queue), passive=True)
+            finally:
+                channel.close()
+    except ChannelError:  # the broker does not know the queue: nothing is in it
+        return True
+    except Exception as exc:  # the broker is unreachable: assume nothing
+        logger.warning("broker queue depth unknown", extra={"queue": queue, "error": repr(exc)})
+        return False
+    return int(messages) == 0

@@ -19,3 +19,12 @@ def prune_finished() -> None:
     from apps.jobs.services import jobs_prune
 
     jobs_prune()
+
+
+@periodic("jobs.recover", every=settings.JOBS_REAPER_INTERVAL)
+def recover_lost() -> None:
+    """Resume running jobs whose worker died, and reclaim lost native tasks."""
+    from apps.jobs.recovery import jobs_recover, native_tasks_reclaim
+
+    jobs_recover()
+    native_tasks_reclaim()

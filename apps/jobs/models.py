@@ -40,6 +40,9 @@ class Job(models.Model):
     queue = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     kwargs = models.JSONField(default=dict)
+    request_id = models.CharField(
+        max_length=128, blank=True, help_text="X-Request-ID of the request that dispatched it."
+    )
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=1)
     # For chains: [{"name", "status", "attempts", "error"}], and the index of the
@@ -52,6 +55,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the runner every JOBS_HEARTBEAT_INTERVAL while the body runs.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How often the job was found lost with its worker and put back in its queue.
+    recoveries = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,11 +8,21 @@ Guarantees:
   PostgreSQL advisory lock on the job, released when the body ends or when the
   worker's connection dies (a killed worker frees it for the redelivery);
 - every state change is a short transaction on the locked row
-  (``select_for_update``), so the Job row always tells the truth.
+  (``select_for_update``), so the Job row always tells the truth;
+- a body's own exception is the job's failure (retried by its policy); an
+  infrastructure error in the runner's own bookkeeping (the lock, recording
+  the start or the outcome) is not: it propagates (``INFRASTRUCTURE_ERRORS``)
+  so the backend delivers the job again (apps.jobs.tasks; the lease for
+  native jobs), after recording the outcome was tried a few times in place;
+- while the body runs, ``heartbeat_at`` is written every
+  ``JOBS_HEARTBEAT_INTERVAL``: a running job whose heartbeat stops and whose
+  lock is free was lost with its worker (apps.jobs.recovery resumes it).
 """
 
 import logging
 import random
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,15 +30,38 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
+from apps.core.context import request_id_var
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.registry import JobContext, JobPolicy, UnknownJob, get_spec
 
 logger = logging.getLogger(__name__)
 
 ERROR_MESSAGE_LIMIT = 1000
+# Errors of the database, the broker or Redis: the job is not at fault.
+INFRASTRUCTURE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+# Recording an outcome is tried this many times (0.5 s, 1 s between) before
+# the error propagates and the whole delivery is retried.
+RECORD_ATTEMPTS = 3
 
 
 class Outcome(StrEnum):
@@ -58,19 +91,19 @@ def job_context(job: Job, step: int | None, policy: JobPolicy) -> JobContext:
         attempt=attempt,
         is_final=final,
         retry_in=None if final else backoff_seconds(policy, attempt=attempt),
-        request_id=None,
+        request_id=job.request_id or None,
     )
 
 
-def _lock_key(job_id: UUID) -> int:
-    # pg advisory locks take a signed 64-bit key; 63 bits of the UUID is plenty.
+def lock_key(job_id: UUID) -> int:
+    """The job's advisory lock key (pg takes a signed 64-bit key; 63 bits of the UUID)."""
     return job_id.int >> 65
 
 
 @contextmanager
 def execution_lock(job_id: UUID) -> Iterator[bool]:
     """Hold a session advisory lock on the job while its body runs; yields False if taken."""
-    key = _lock_key(job_id)
+    key = lock_key(job_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         row = cursor.fetchone()
@@ -79,8 +112,42 @@ def execution_lock(job_id: UUID) -> Iterator[bool]:
         yield acquired
     finally:
         if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:
+                # The connection died: the server dropped the lock with it.
+                logger.warning("advisory unlock failed", extra={"job": str(job_id)})
+
+
+@contextmanager
+def heartbeat(job_id: UUID) -> Iterator[None]:
+    """Write the job's ``heartbeat_at`` every ``JOBS_HEARTBEAT_INTERVAL`` while
+    the body runs (a small thread with its own connection), so the reaper can
+    tell a long job from one whose worker died."""
+    stopped = threading.Event()
+
+    def beat() -> None:
+        interval = settings.JOBS_HEARTBEAT_INTERVAL.total_seconds()
+        try:
+            while not stopped.wait(interval):
+                try:
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # the next beat tries again, on a new connection
+                    logger.warning("job heartbeat not written", extra={"job": str(job_id)})
+                    close_old_connections()
+        finally:
+            connections.close_all()  # this thread's connection goes back to the pool
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join(timeout=settings.JOBS_HEARTBEAT_INTERVAL.total_seconds() + 5)
 
 
 def _set_step(job: Job, index: int, **values: Any) -> None:
@@ -94,9 +161,12 @@ def _start(job_id: UUID, step: int | None) -> Job | None:
     job = Job.objects.select_for_update().filter(pk=job_id).first()
     if job is None or job.status in TERMINAL_STATUSES:
         return None
-    if step is not None and job.steps[step]["status"] == JobStatus.SUCCEEDED:
-        return None
+    if step is not None and (
+        step != job.current_step or job.steps[step]["status"] == JobStatus.SUCCEEDED
+    ):
+        return None  # a step that already ran, or one whose previous step has not
     now = timezone.now()
+    job.heartbeat_at = now
     job.status = JobStatus.RUNNING
     job.attempts += 1
     job.started_at = job.started_at or now
@@ -132,7 +202,7 @@ def _fail(job_id: UUID, step: int | None, exc: BaseException, *, final: bool) ->
     if job.status in TERMINAL_STATUSES:
         return
     error = {
-        "type": type(exc).__name__,
+        "type": getattr(exc, "error_type", None) or type(exc).__name__,
         "message": str(exc)[:ERROR_MESSAGE_LIMIT],
     }
     job.error_type, job.error_message = error["type"], error["message"]
@@ -176,23 +246,50 @@ def execute(*, job_id: str | UUID, step: int | None) -> Result:
         job = _start(job_uuid, step)
         if job is None:
             return Result(Outcome.SKIPPED)
-        spec = get_spec(job.name)
-        function = spec.steps[step or 0].function
-        context = job_context(job, step, spec.policy)
+        # Every log line the job writes carries the dispatching request's id.
+        token = request_id_var.set(job.request_id or None)
         try:
-            value = function(context, **job.kwargs)
-        except Exception as exc:  # the job's own failure: recorded, then retried or final
-            logger.warning(
-                "job attempt failed",
-                extra={"job": str(job_uuid), "attempt": context.attempt, "final": context.is_final},
-                exc_info=True,
-            )
-            _fail(job_uuid, step, exc, final=context.is_final)
-            if context.retry_in is None:
-                return Result(Outcome.FAILED)
-            return Result(Outcome.RETRY, context.retry_in)
-        _succeed(job_uuid, step, value)
-        return Result(Outcome.SUCCEEDED)
+            with heartbeat(job_uuid):
+                return _run_body(job, step)
+        finally:
+            request_id_var.reset(token)
+
+
+def _run_body(job: Job, step: int | None) -> Result:
+    spec = get_spec(job.name)
+    function = spec.steps[step or 0].function
+    context = job_context(job, step, spec.policy)
+    try:
+        value = function(context, **job.kwargs)
+    except Exception as exc:  # the job's own failure: recorded, then retried or final
+        # A last attempt is an error (error tracking turns it into an event);
+        # one that will be retried is a warning.
+        logger.log(
+            logging.ERROR if context.is_final else logging.WARNING,
+            "job attempt failed",
+            extra={"job": str(job.pk), "attempt": context.attempt, "final": context.is_final},
+            exc_info=True,
+        )
+        _recorded(_fail, job.pk, step, exc, final=context.is_final)
+        if context.retry_in is None:
+            return Result(Outcome.FAILED)
+        return Result(Outcome.RETRY, context.retry_in)
+    _recorded(_succeed, job.pk, step, value)
+    return Result(Outcome.SUCCEEDED)
+
+
+def _recorded(record: Any, *args: Any, **kwargs: Any) -> None:
+    """Record an outcome, riding out a short database blip in place (so a
+    finished body is not run again for a hiccup)."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            record(*args, **kwargs)
+            return
+        except INFRASTRUCTURE_ERRORS:
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            close_old_connections()
+            time.sleep(0.5 * attempt)
 
 
 def record_failure(*, job_id: str | UUID, step: int | None, exc: BaseException) -> None:

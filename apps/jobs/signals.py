@@ -29,10 +29,27 @@ def record_job_failure(
     **kwargs: Any,
 ) -> None:
     """A ``jobs.run`` that died outside the runner's own handling (a hard time
-    limit kills the process; an undeclared job name) still ends ``failed``."""
+    limit kills the process; an undeclared job name) still ends ``failed``.
+
+    Celery acknowledged the message before this runs: when the database
+    cannot take the record now, a ``jobs.record_failure`` message records it
+    later (and if the broker cannot take that either, the job stays
+    ``running`` until the reaper finds it: apps.jobs.recovery).
+    """
     if getattr(sender, "name", None) != "jobs.run" or not args:
         return
-    from apps.jobs.runner import record_failure
+    from apps.jobs.runner import INFRASTRUCTURE_ERRORS, record_failure
+    from apps.jobs.tasks import record_failure_later
 
     step = args[1] if len(args) > 1 else None
-    record_failure(job_id=args[0], step=step, exc=exception or RuntimeError("job lost"))
+    exc = exception or RuntimeError("job lost")
+    try:
+        record_failure(job_id=args[0], step=step, exc=exc)
+    except INFRASTRUCTURE_ERRORS:
+        logger.warning("job failure not recorded; recorded later", extra={"job": args[0]})
+        try:
+            record_failure_later.apply_async(
+                (args[0], step, type(exc).__name__, str(exc)), countdown=5
+            )
+        except Exception:  # the broker too: the reaper will find the job
+            logger.exception("job failure not recorded", extra={"job": args[0]})

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
+from apps.core.text import header_safe
 from apps.jobs.api import dispatch
 
 EMAIL_JOB = "email.send"
@@ -20,10 +21,11 @@ def send_email(*, to: str | list[str], subject: str, body: str) -> None:
 
     Call it inside the transaction that makes the email necessary: a rollback
     sends nothing. The job has no owner (it is the system's); a failure is
-    recorded on the job, not retried.
+    recorded on the job, not retried. The subject is made header-safe
+    (``apps.core.text.header_safe``): names in it are user input.
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    dispatch(EMAIL_JOB, kwargs={"to": recipients, "subject": subject, "body": body})
+    dispatch(EMAIL_JOB, kwargs={"to": recipients, "subject": header_safe(subject), "body": body})
 
 
 def frontend_link(path: str, **params: str) -> str:

@@ -88,6 +88,9 @@ class Delivery(models.Model):
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    request_id = models.CharField(
+        max_length=128, blank=True, help_text="X-Request-ID of the request that caused the event."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -47,6 +47,7 @@ DELIVERY_EXAMPLE: dict[str, Any] = {
     "next_retry_at": "2026-01-01T12:00:40Z",
     "endpoint_disabled": False,
     "redelivery_of": None,
+    "request_id": "3f6c0d2e9b0a4c1e8f7a6b5c4d3e2f1a",
     "created_at": "2026-01-01T12:00:00Z",
     "last_attempt_at": "2026-01-01T12:00:20Z",
     "completed_at": None,
@@ -60,7 +61,8 @@ DELIVERY_DETAIL_EXAMPLE: dict[str, Any] = {
         "workspace_id": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
         "data": {"id": "7c6b5a4f-3e2d-4c1b-9a08-f7e6d5c4b3a2", "title": "Roadmap"},
     },
-    "response_excerpt": "upstream unavailable",
+    # A 503: its body is not kept (only a 2xx's or a 4xx's, 256 bytes at most).
+    "response_excerpt": "",
 }
 CONFLICT = error_response("Not possible in this state.")
 

@@ -100,6 +100,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
         help_text="This delivery's failure disabled the endpoint."
     )
     redelivery_of = serializers.UUIDField(source="redelivery_of_id", allow_null=True)
+    request_id = serializers.CharField(
+        help_text="X-Request-ID of the request that caused the event (or the redelivery); "
+        "every log line of its delivery job carries it. Empty when no request did."
+    )
     created_at = serializers.DateTimeField()
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -107,7 +111,10 @@ class DeliveryOutput(serializers.Serializer[Delivery]):
 
 class DeliveryDetailOutput(DeliveryOutput):
     payload = WebhookEnvelopeOutput(help_text="The JSON body sent.")
-    response_excerpt = serializers.CharField(help_text="The start of the last response body.")
+    response_excerpt = serializers.CharField(
+        help_text="The start (at most 256 bytes) of the last answer's body, kept only when it "
+        "was a 2xx or a 4xx: empty for a redirect, a server error or a refused attempt."
+    )
 
 
 class DeliveryListQuery(serializers.Serializer[Any]):

@@ -2,6 +2,7 @@
 delivery attempt itself (the job body), redelivery."""
 
 import json
+import logging
 import time
 import uuid
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.context import request_id_var
 from apps.core.errors import Conflict, InvalidInput
 from apps.jobs.api import dispatch
 from apps.webhooks import signing, transport
@@ -24,6 +26,8 @@ from apps.webhooks.models import (
     DeliveryStatus,
     WebhookEndpoint,
 )
+
+logger = logging.getLogger(__name__)
 
 DELIVER_JOB = "webhooks.deliver"
 USER_AGENT = "AsyncAPI-Webhooks/1"
@@ -50,7 +54,28 @@ async def aurl_check(url: str) -> None:
     try:
         await transport.aresolve(url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
     except transport.UnsafeDestination as exc:
-        raise InvalidInput({"url": [str(exc)]}) from exc
+        logger.info("webhook URL refused", extra={"reason": exc.reason})
+        raise InvalidInput({"url": [str(exc) + await _alocal_receiver_hint(url)]}) from exc
+
+
+LOCAL_RECEIVER_HINT = (
+    " In development (DEBUG on): set WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true to allow "
+    "receivers on loopback and private networks."
+)
+
+
+async def _alocal_receiver_hint(url: str) -> str:
+    """With DEBUG on, which setting would accept ``url``, when a local address is the only problem.
+
+    Empty with DEBUG off: production errors say nothing about configuration.
+    """
+    if not settings.DEBUG or settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS:
+        return ""
+    try:
+        await transport.aresolve(url, allow_private=True)
+    except transport.UnsafeDestination:
+        return ""  # refused for another reason (form, does not resolve)
+    return LOCAL_RECEIVER_HINT
 
 
 @transaction.atomic
@@ -185,6 +210,7 @@ def webhook_event_fan_out(
                 event_id=UUID(envelope["id"]),
                 event=event,
                 payload=dict(envelope),
+                request_id=request_id_var.get() or "",
             )
             _dispatch_delivery(delivery)
             deliveries.append(delivery)
@@ -205,6 +231,7 @@ def delivery_redeliver(*, delivery_id: UUID) -> Delivery:
         event=original.event,
         payload=original.payload,
         redelivery_of=original,
+        request_id=request_id_var.get() or "",
     )
     _dispatch_delivery(delivery)
     return delivery
@@ -233,7 +260,7 @@ def _record(
     delivery.response_status_code = outcome.status_code
     delivery.latency_ms = outcome.latency_ms
     delivery.error = outcome.error[:500]
-    delivery.response_excerpt = outcome.response_excerpt[:1024]
+    delivery.response_excerpt = outcome.response_excerpt[: transport.RESPONSE_EXCERPT_BYTES]
     delivery.last_attempt_at = now
     delivery.next_retry_at = None
     if outcome.succeeded:
@@ -297,7 +324,11 @@ def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) 
             endpoint.url, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS
         )
     except transport.UnsafeDestination as exc:
-        outcome = transport.Attempt(None, 0, f"Refused: {exc}", "")
+        # What the check found (the address) is for the server's log only.
+        logger.info(
+            "webhook delivery refused", extra={"delivery": str(delivery.pk), "reason": exc.reason}
+        )
+        outcome = transport.Attempt(None, 0, str(exc), "")
     else:
         timestamp = int(time.time())
         headers = {

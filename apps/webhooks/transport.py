@@ -2,7 +2,9 @@
 
 A URL is resolved once; every address it resolves to must be public unless
 ``WEBHOOKS_ALLOW_PRIVATE_NETWORKS`` is on (loopback, private, link-local,
-shared, reserved, multicast and unspecified addresses are refused). The
+shared, reserved, multicast and unspecified addresses are refused, and so
+are 6to4, Teredo, NAT64 and site-local IPv6). A refusal says the same
+whatever failed and names no address (``refusal_message``). The
 request then connects to the address that was checked, never to a second
 lookup of the name (no DNS-rebinding gap): the URL's host is replaced by the
 address, ``Host`` keeps the name, and TLS still verifies the certificate for
@@ -20,17 +22,53 @@ import httpx
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOWED_SCHEMES = ("http", "https")
-RESPONSE_EXCERPT_BYTES = 1024
+# What is kept of a receiver's answer: the start of a 2xx or 4xx body (the
+# receiver's word to the sender), nothing of a redirect or a server error.
+RESPONSE_EXCERPT_BYTES = 256
+# IPv6 ranges refused although Python may call them global: they carry or
+# reach an IPv4 address (6to4, Teredo, NAT64: a relay or translator may take
+# the request to a private IPv4 address), or are scoped to a site (fec0::/10,
+# deprecated but still routed on some networks).
+REFUSED_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in ("2002::/16", "2001::/32", "fec0::/10", "64:ff9b::/96", "64:ff9b:1::/48")
+)
+REFUSED = "This URL cannot receive webhooks: its host must resolve to public addresses only."
+
+
+def refusal_message() -> str:
+    """The one answer to a URL refused for where its host points (or does not).
+
+    It names no address and does not say which check failed (no such host, or
+    a non-public address), so the check cannot be used to learn what a name
+    resolves to from the server's network (a DNS oracle). Every refusal, at
+    creation and at delivery, uses it.
+    """
+    return REFUSED
 
 
 class UnsafeDestination(ValueError):
-    """The URL is malformed, does not resolve, or points at a non-public address."""
+    """The URL is malformed, does not resolve, or points at a non-public address.
+
+    ``str()`` is safe to show the caller; ``reason`` (for the server's logs
+    only) may name the host and its address.
+    """
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+def _refused(reason: str) -> UnsafeDestination:
+    return UnsafeDestination(refusal_message(), reason=reason)
 
 
 def is_public(address: IPAddress) -> bool:
-    """True for a globally routable unicast address."""
+    """True for a globally routable unicast address that reaches no private network."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if any(address in network for network in REFUSED_NETWORKS):
+        return False
     return address.is_global and not (
         address.is_private
         or address.is_loopback
@@ -38,6 +76,7 @@ def is_public(address: IPAddress) -> bool:
         or address.is_reserved
         or address.is_multicast
         or address.is_unspecified
+        or (isinstance(address, ipaddress.IPv6Address) and address.is_site_local)
     )
 
 
@@ -69,14 +108,11 @@ def _checked(url: httpx.URL, infos: list[tuple[object, ...]], *, allow_private: 
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise UnsafeDestination(f"The host {url.host} does not resolve.")
+        raise _refused(f"{url.host} does not resolve")
     if not allow_private:
         refused = [address for address in addresses if not is_public(address)]
         if refused:
-            raise UnsafeDestination(
-                f"The host {url.host} resolves to a non-public address ({refused[0]}); "
-                "webhooks are only sent to public addresses."
-            )
+            raise _refused(f"{url.host} resolves to a non-public address ({refused[0]})")
     return addresses[0]
 
 
@@ -94,7 +130,7 @@ def resolve(url: str, *, allow_private: bool) -> Destination:
     try:
         infos = socket.getaddrinfo(parsed.host, _port(parsed), type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise UnsafeDestination(f"The host {parsed.host} does not resolve.") from exc
+        raise _refused(f"{parsed.host} does not resolve ({exc})") from exc
     return Destination(parsed, _checked(parsed, list(infos), allow_private=allow_private))
 
 
@@ -106,7 +142,7 @@ async def aresolve(url: str, *, allow_private: bool) -> Destination:
             parsed.host, _port(parsed), type=socket.SOCK_STREAM
         )
     except (OSError, UnicodeError) as exc:
-        raise UnsafeDestination(f"The host {parsed.host} does not resolve.") from exc
+        raise _refused(f"{parsed.host} does not resolve ({exc})") from exc
     return Destination(parsed, _checked(parsed, list(infos), allow_private=allow_private))
 
 
@@ -122,6 +158,24 @@ class Attempt:
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def keeps_excerpt(status: int) -> bool:
+    """Whether an answer's body is worth keeping the start of: a success, or an
+    error the receiver meant for the sender (4xx). Never a redirect (its body
+    comes from wherever the receiver points) nor a server error (its body may
+    be anything the receiver's own infrastructure says)."""
+    return 200 <= status < 300 or 400 <= status < 500
+
+
+def _excerpt(response: httpx.Response) -> str:
+    """At most ``RESPONSE_EXCERPT_BYTES`` of the body, read no further, as text."""
+    data = b""
+    for chunk in response.iter_bytes():
+        data += chunk
+        if len(data) >= RESPONSE_EXCERPT_BYTES:
+            break
+    return data[:RESPONSE_EXCERPT_BYTES].decode(errors="replace")
 
 
 def post(
@@ -141,19 +195,13 @@ def post(
                 "POST", pinned, content=body, headers=request_headers, extensions=extensions
             ) as response,
         ):
-            excerpt = b""
-            for chunk in response.iter_bytes():
-                excerpt += chunk
-                if len(excerpt) >= RESPONSE_EXCERPT_BYTES:
-                    break
-            latency = int((time.monotonic() - started) * 1000)
             status = response.status_code
+            excerpt = _excerpt(response) if keeps_excerpt(status) else ""
+            latency = int((time.monotonic() - started) * 1000)
             error = "" if 200 <= status < 300 else f"HTTP {status}"
             if 300 <= status < 400:
                 error = f"HTTP {status}: redirects are not followed"
-            return Attempt(
-                status, latency, error, excerpt[:RESPONSE_EXCERPT_BYTES].decode(errors="replace")
-            )
+            return Attempt(status, latency, error, excerpt)
     except httpx.TimeoutException:
         return Attempt(None, int((time.monotonic() - started) * 1000), "Timed out.", "")
     except httpx.HTTPError as exc:

@@ -154,7 +154,9 @@ invitations_create = extend_schema(
     summary="Invite an email address (admins; owners to invite owners)",
     description="Emails a single-use link that expires after INVITATION_TTL. Inviting "
     "the same address again revokes the earlier link. An address that already belongs "
-    "to a member answers 409.",
+    "to a member answers 409. The inviter's own email must be verified (403 "
+    "`email_not_verified`); invitations are rate-limited per inviter and per workspace "
+    "(429 with Retry-After).",
     tags=INVITATION_TAGS,
     request=InvitationInput,
     responses=create_responses(

@@ -1,12 +1,14 @@
-"""Async permissions for everything inside a workspace, and the base view using them."""
+"""Async permissions for everything inside a workspace, the base view using them,
+and the per-workspace rate limit."""
 
-from typing import ClassVar, override
+from typing import Any, ClassVar, override
 from uuid import UUID
 
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.core.throttling import AsyncScopedRateThrottle
 from apps.core.views import AsyncAPIView
 from apps.workspaces.access import aget_membership, require_role
 from apps.workspaces.models import Membership, Role
@@ -46,3 +48,15 @@ class WorkspaceScopedView(AsyncAPIView):
     def workspace_id(self) -> UUID:
         workspace_id: UUID = self.kwargs["workspace_id"]
         return workspace_id
+
+
+class WorkspaceRateThrottle(AsyncScopedRateThrottle):
+    """The scope's rate per workspace (``THROTTLE_RATES["<scope>_workspace"]`` if set),
+    whoever in it makes the requests. Runs after the membership check."""
+
+    bucket_kind = "workspace"
+
+    @override
+    def bucket(self, request: Request, view: Any) -> str | None:
+        workspace_id = view.kwargs.get("workspace_id")
+        return str(workspace_id) if workspace_id is not None else None

@@ -7,6 +7,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts.serializers import EmailAddressField
+from apps.core.validators import validate_single_line
 from apps.workspaces.models import Invitation, Membership, Role
 
 
@@ -21,13 +23,17 @@ class WorkspaceOutput(serializers.Serializer[Membership]):
 
 
 class WorkspaceInput(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100, trim_whitespace=True)
+    name = serializers.CharField(
+        max_length=100, trim_whitespace=True, validators=[validate_single_line]
+    )
 
 
 class WorkspaceUpdateInput(serializers.Serializer[Any]):
     """PATCH: only what is given changes."""
 
-    name = serializers.CharField(max_length=100, trim_whitespace=True, required=False)
+    name = serializers.CharField(
+        max_length=100, trim_whitespace=True, required=False, validators=[validate_single_line]
+    )
 
 
 class MemberOutput(serializers.Serializer[Membership]):
@@ -79,7 +85,7 @@ class InvitationOutput(serializers.Serializer[Invitation]):
 
 
 class InvitationInput(serializers.Serializer[Any]):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 

@@ -178,12 +178,18 @@ def member_remove(*, actor: Membership, user_id: int) -> None:
 def invitation_create(*, actor: Membership, email: str, role: Role) -> Invitation:
     """Invite ``email`` to the actor's workspace and email them a single-use link.
 
-    Admins invite members and admins; only owners invite owners. A still-open
-    invitation of the same address is revoked (the newest link wins). The
-    token is only in the email; its SHA-256 is stored.
+    Admins invite members and admins; only owners invite owners, and only
+    with a verified email address (403 ``email_not_verified``: an invitation
+    is an email sent in the inviter's name). A still-open invitation of the
+    same address is revoked (the newest link wins). The token is only in the
+    email; its SHA-256 is stored.
     """
     actor = _lock_actor(workspace_id=actor.workspace_id, user_id=actor.user_id)
     require_role(actor, Role.OWNER if role == Role.OWNER else Role.ADMIN)
+    if not actor.user.email_verified:
+        raise PermissionDenied(
+            "Verify your email address before inviting anyone.", code="email_not_verified"
+        )
     email = normalize_email(email)
     if Membership.objects.filter(
         workspace_id=actor.workspace_id, user__email__iexact=email

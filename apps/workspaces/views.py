@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
+from apps.core.throttling import AsyncUserRateThrottle
 from apps.core.views import AsyncAPIView
 from apps.workspaces import openapi, selectors, services
 from apps.workspaces.models import Role
-from apps.workspaces.permissions import WorkspaceScopedView
+from apps.workspaces.permissions import WorkspaceRateThrottle, WorkspaceScopedView
 from apps.workspaces.serializers import (
     InvitationAcceptInput,
     InvitationInput,
@@ -112,6 +113,9 @@ class MemberDetailView(WorkspaceScopedView):
 class InvitationListView(WorkspaceScopedView):
     pagination_class = CursorPagination
     minimum_roles = {"GET": Role.ADMIN, "POST": Role.ADMIN}
+    # Each invitation is an email: limited per inviter and per workspace.
+    throttle_classes = [AsyncUserRateThrottle, WorkspaceRateThrottle]
+    throttle_scopes = {"POST": "invitation"}
 
     @openapi.invitations_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:

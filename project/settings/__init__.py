@@ -16,6 +16,7 @@ from project.settings.email import *  # noqa: F403
 from project.settings.exports import *  # noqa: F403
 from project.settings.jobs import *  # noqa: F403
 from project.settings.logging import *  # noqa: F403
+from project.settings.observability import *  # noqa: F403
 from project.settings.redis import *  # noqa: F403
 from project.settings.security import *  # noqa: F403
 from project.settings.webhooks import *  # noqa: F403

@@ -13,6 +13,11 @@ TOKEN_LIMIT_PER_USER = env_int("TOKEN_LIMIT_PER_USER", 20)
 TOKEN_PREFIX = env_str("TOKEN_PREFIX", "aa_")
 # Upper bound on how long a cached token entry lives (never beyond the token's expiry).
 TOKEN_CACHE_TTL = env_timedelta("TOKEN_CACHE_TTL", timedelta(minutes=15))
+# How long an API process trusts cache hits after it last read the revocation
+# outbox; also how long a logout waits when it cannot reach Redis.
+TOKEN_REVOCATION_CHECK_INTERVAL = env_timedelta(
+    "TOKEN_REVOCATION_CHECK_INTERVAL", timedelta(seconds=1)
+)
 # How often Celery beat deletes expired tokens.
 TOKEN_PURGE_INTERVAL = env_timedelta("TOKEN_PURGE_INTERVAL", timedelta(hours=1))
 
@@ -59,6 +64,13 @@ THROTTLE_RATES = {
     "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/h"),
     "email_verification": env_str("THROTTLE_EMAIL_VERIFICATION", "5/h"),
     "login": env_str("THROTTLE_LOGIN", "60/m"),
+    # Per IP and per user (each guess of the current password costs a hash).
+    "password_change": env_str("THROTTLE_PASSWORD_CHANGE", "10/h"),
+    # Reset confirmations and email verifications, per IP.
+    "account_link": env_str("THROTTLE_ACCOUNT_LINKS", "30/h"),
+    # Invitations (each one an email): per inviter, and per workspace.
+    "invitation": env_str("THROTTLE_INVITATIONS", "30/h"),
+    "invitation_workspace": env_str("THROTTLE_INVITATIONS_PER_WORKSPACE", "100/h"),
 }
 
 PASSWORD_RESET_TIMEOUT = int(

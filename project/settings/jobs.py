@@ -14,15 +14,27 @@ JOBS_QUEUE_PREFIX = env_str("JOBS_QUEUE_PREFIX", "")
 JOBS_EXTRA_MODULES = env_list("JOBS_EXTRA_MODULES")
 # A queued Celery job that never reached the broker is re-sent after this.
 JOBS_RELAY_AFTER = env_timedelta("JOBS_RELAY_AFTER", timedelta(minutes=1))
-# A queued Celery job sent this long ago that no worker started is sent again.
-JOBS_RELAY_RESEND_AFTER = env_timedelta("JOBS_RELAY_RESEND_AFTER", timedelta(hours=6))
+# A queued Celery job sent this long ago that no worker started is sent again
+# when its broker queue is empty (the broker lost the message).
+JOBS_RELAY_RESEND_AFTER = env_timedelta("JOBS_RELAY_RESEND_AFTER", timedelta(minutes=5))
 JOBS_RELAY_INTERVAL = env_timedelta("JOBS_RELAY_INTERVAL", timedelta(minutes=1))
 JOBS_RELAY_BATCH = env_int("JOBS_RELAY_BATCH", 500)
 # Finished jobs and native task results are deleted after this.
 JOBS_RETENTION = env_timedelta("JOBS_RETENTION", timedelta(days=14))
 JOBS_PRUNE_INTERVAL = env_timedelta("JOBS_PRUNE_INTERVAL", timedelta(hours=1))
-# Seconds a dispatch waits for the broker before leaving the job to the relay.
+# Seconds a publish may wait on the broker (connect, and each read or write)
+# before leaving the job to the relay.
 JOBS_PUBLISH_TIMEOUT = env_int("JOBS_PUBLISH_TIMEOUT", 2)
+# A running job writes a heartbeat this often; one whose heartbeat is older
+# than JOBS_LEASE while no worker holds its lock was lost with its worker and
+# is put back in its queue (at most JOBS_MAX_RECOVERIES times, then failed).
+# The reaper looks every JOBS_REAPER_INTERVAL (Celery beat and each db_worker).
+JOBS_HEARTBEAT_INTERVAL = env_timedelta("JOBS_HEARTBEAT_INTERVAL", timedelta(seconds=10))
+JOBS_LEASE = env_timedelta("JOBS_LEASE", timedelta(seconds=60))
+JOBS_REAPER_INTERVAL = env_timedelta("JOBS_REAPER_INTERVAL", timedelta(seconds=30))
+JOBS_MAX_RECOVERIES = env_int("JOBS_MAX_RECOVERIES", 3)
+# The longest a db_worker waits between tries while the database is down.
+JOBS_WORKER_BACKOFF_MAX = env_timedelta("JOBS_WORKER_BACKOFF_MAX", timedelta(seconds=10))
 
 # Native jobs: django.tasks with the database backend (django-tasks-db);
 # `manage.py db_worker --queue-name "*"` runs them.

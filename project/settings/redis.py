@@ -31,4 +31,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Sweep for abandoned messages every tenth of the timeout (at least 1 s).
     "unacked_restore_interval": max(1, CELERY_VISIBILITY_TIMEOUT // 10),
     "unacked_restore_throttle": 1,
+    # Bound every socket operation of the workers' own publishes (retries,
+    # chain steps) and connections: a stalled broker never hangs a worker.
+    # (Dispatches use the tighter JOBS_PUBLISH_TIMEOUT, apps.jobs.backends.)
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
 }

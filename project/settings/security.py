@@ -1,11 +1,12 @@
 """Transport and browser security: CORS, HTTPS, HSTS, cookies, the client's IP."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from corsheaders.defaults import default_headers
 from django.utils.csp import CSP
 
-from apps.core.env import env_bool, env_int, env_list, env_str
+from apps.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from project.settings.core import DEBUG
 from project.settings.email import FRONTEND_URL
 
@@ -49,8 +50,20 @@ CORS_EXPOSE_HEADERS = (
 CORS_PREFLIGHT_MAX_AGE = 7200
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# How many reverse proxies in front of the app append to X-Forwarded-For.
+# How many reverse proxies in front of the app append to X-Forwarded-For, and
+# which peers may be one (IPs or networks, "*" for any): the header counts
+# only from those. apps.core.http.client_ip decides; uvicorn runs with
+# --no-proxy-headers so it never rewrites the client address itself.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+for _entry in FORWARDED_ALLOW_IPS:
+    if _entry != "*":
+        try:
+            ipaddress.ip_network(_entry, strict=False)
+        except ValueError as _exc:
+            raise ConfigurationError(
+                f"FORWARDED_ALLOW_IPS must list IP addresses, networks or *, got {_entry!r}"
+            ) from _exc
 
 # --- Content Security Policy (Django's own, apps.core.middleware) --------------
 # API responses are data, never a document: nothing may load, nothing may frame.

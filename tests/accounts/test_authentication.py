@@ -198,5 +198,5 @@ async def test_redis_outage_falls_back_to_the_database(
         token_cache.reset_circuit()
     assert [response.status_code for response in responses] == [200, 200, 200]
     assert any("token cache unavailable" in record.getMessage() for record in caplog.records)
-    assert ready.status_code == 503
+    assert ready.status_code == 200  # degraded, still serving: see apps.core.health
     assert ready.json()["checks"]["redis"] == "unavailable"

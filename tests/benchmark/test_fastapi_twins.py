@@ -16,9 +16,11 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.test import AsyncClient
 
+from apps.accounts.models import User
+from apps.accounts.services import token_issue
 from apps.core.db import conninfo
 from loadtests import fastapi_app, seed
-from tests.factories import amake_user, auth_headers, login
+from tests.factories import auth_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +41,14 @@ class Both:
         return ours, twin
 
 
-def _seed(user: Any) -> dict[str, Any]:
+def _user_with_token() -> tuple[User, str]:
+    """A user (no password: hashing one is slow by design) and a token issued to them."""
+    user = User.objects.create_user(email=f"twin-{User.objects.count()}@example.com")
+    issued = token_issue(user=user, client_name="twins", user_agent="tests", ip_address=None)
+    return user, issued.token
+
+
+def _seed(user: User) -> dict[str, Any]:
     return {
         **seed.seed_documents(user),
         **seed.seed_writes(user),
@@ -52,9 +61,11 @@ def _seed(user: Any) -> dict[str, Any]:
 async def both(api: AsyncClient, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Both]:
     monkeypatch.setenv("REDIS_URL", settings.REDIS_URL)
     monkeypatch.setenv("DATABASE_URL", conninfo())
-    user = await amake_user()
+    monkeypatch.setattr(seed, "PATCH_DOCUMENTS", 2)  # the rest as the load tests seed them
+    monkeypatch.setattr(seed, "WORKSPACES", 3)
+    user, token = await sync_to_async(_user_with_token)()
     seeded = await sync_to_async(_seed)(user)
-    headers = auth_headers(await login(api, user))
+    headers = auth_headers(token)
     assert (await api.get("/api/v1/auth/me", headers=headers)).status_code == 200  # caches it
     transport = httpx.ASGITransport(app=fastapi_app.app)
     async with (
@@ -155,8 +166,8 @@ async def test_patch_checks_if_match_in_the_update_as_ours(both: Both) -> None:
 
 
 async def test_a_non_member_or_no_token_is_refused_by_both(both: Both) -> None:
-    stranger = await amake_user()
-    stranger_headers = auth_headers(await login(both.ours, stranger))
+    _, stranger_token = await sync_to_async(_user_with_token)()
+    stranger_headers = auth_headers(stranger_token)
     await both.ours.get("/api/v1/auth/me", headers=stranger_headers)
     url = f"/api/v1/workspaces/{both.seeded['workspace_id']}/documents"
     ours = await both.ours.get(url, headers=stranger_headers)

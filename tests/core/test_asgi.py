@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from project.asgi import app
-from tests.live import live_server
+from tests.live import live_server, send_chunked
 
 
 @pytest.fixture
@@ -37,15 +37,72 @@ async def test_oversized_body_is_refused_before_it_is_read(client: httpx.AsyncCl
     }
 
 
-async def test_body_of_unknown_length_is_refused(client: httpx.AsyncClient) -> None:
+LIMIT = 1024 * 1024
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+async def test_a_declared_oversized_body_is_refused_for_every_method(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    pulled = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal pulled
+        for _ in range(2):
+            pulled += 1
+            yield b"x" * LIMIT
+
+    response = await client.request(
+        method, "/healthz", content=body(), headers={"Content-Length": str(2 * LIMIT)}
+    )
+    assert response.status_code == 413
+    assert pulled == 0  # refused before the app read a byte
+    if method != "HEAD":
+        assert response.json()["errors"][0]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+async def test_a_chunked_body_is_cut_off_at_the_limit(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    chunk = 64 * 1024
+    pulled = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal pulled
+        while pulled < 3200:  # 200 MB if nothing stopped it
+            pulled += 1
+            yield b"x" * chunk
+
+    response = await client.request(method, "/healthz", content=endless())
+    assert response.status_code == 413
+    assert pulled * chunk <= LIMIT + chunk  # not one chunk more than needed to pass the limit
+    if method != "HEAD":
+        assert response.json()["errors"][0]["code"] == "payload_too_large"
+
+
+async def test_a_chunked_body_within_the_limit_reaches_the_view(
+    client: httpx.AsyncClient,
+) -> None:
     async def chunks() -> AsyncIterator[bytes]:
-        yield b"{}"
+        yield b'{"email": "not an email",'
+        yield b' "password": "x"}'
 
     response = await client.post(
-        "/api/v1/anything", content=chunks(), headers={"Content-Type": "application/json"}
+        "/api/v1/auth/signup", content=chunks(), headers={"Content-Type": "application/json"}
     )
-    assert response.status_code == 411
-    assert response.json()["errors"][0]["code"] == "length_required"
+    assert response.status_code == 400
+    assert {error["attr"] for error in response.json()["errors"]} >= {"email"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uvicorn_cuts_off_a_200_mb_chunked_body_to_healthz() -> None:
+    """Over a real socket: the server answers 413 and closes long before 200 MB are sent."""
+    with live_server() as server:
+        sent, head = send_chunked(server.base_url, "GET", "/healthz", total=200 * 1024 * 1024)
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert sent < 32 * 1024 * 1024, sent
 
 
 async def test_static_files_for_the_docs_are_served(client: httpx.AsyncClient) -> None:

@@ -14,7 +14,16 @@ from tests.live import PROJECT_ROOT
 
 SETTINGS_DIR = PROJECT_ROOT / "project" / "settings"
 CONFIGURATION_DOC = PROJECT_ROOT / "docs" / "configuration.md"
-ENV_READERS = {"env_str", "env_choice", "env_bool", "env_int", "env_list", "env_timedelta"}
+ENV_READERS = {
+    "env_str",
+    "env_choice",
+    "env_bool",
+    "env_int",
+    "env_float",
+    "env_list",
+    "env_timedelta",
+    "env_path_prefix",
+}
 VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 
 

@@ -6,9 +6,7 @@ Each test starts the real process and reads everything it wrote: with
 
 import json
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import httpx
 import pytest
 
 from apps.core.embedded import free_port
+from apps.core.stack import celery_beat_command, uvicorn_command
 from tests.live import LiveServer, live_server, server_env
 from tests.worker_fixtures import JobEnvironment
 from tests.workers import Worker, start, wait_for
@@ -42,20 +41,18 @@ def json_records(output: str) -> list[dict[str, Any]]:
     return records
 
 
-@contextmanager
-def uvicorn(*args: str, **env: str) -> Iterator[LiveServer]:
-    """A real uvicorn (with ``args``) whose whole output ``server.stop()`` returns."""
+def uvicorn(
+    *args: str, workers: int | None = None, **env: str
+) -> AbstractContextManager[LiveServer]:
+    """The stack's uvicorn command line, plus ``args``, logging at INFO."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "project.asgi:app",
-        "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", *args,
-    ]  # fmt: skip
-    with live_server(env=server_env(LOG_LEVEL="INFO", **env), command=command, port=port) as server:
-        yield server
+    command = [*uvicorn_command(port=port, workers=workers), *args]
+    env_ = server_env(LOG_LEVEL="INFO", **env)
+    return live_server(env_, command=command, port=port, timeout=90)
 
 
 def test_uvicorn_workers_and_supervisor_write_json_lines_with_the_request_id() -> None:
-    with uvicorn("--workers", "2", "--log-config", "project/uvicorn_logging.json") as server:
+    with uvicorn(workers=2) as server:  # the stack's command: --log-config for the supervisor
         ok = httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "log-ok-1"})
         missing = httpx.get(f"{server.base_url}/nowhere?token=secret-in-query")
         too_big = httpx.post(
@@ -126,10 +123,7 @@ def test_db_worker_writes_json_lines(native_worker: Worker) -> None:
 
 
 def test_celery_beat_writes_json_lines(job_environment: JobEnvironment, tmp_path: Path) -> None:
-    command = [
-        sys.executable, "-m", "celery", "-A", "project", "-q", "beat", "--loglevel", "INFO",
-        "--schedule", str(tmp_path / "beat-schedule"),
-    ]  # fmt: skip
+    command = celery_beat_command(schedule=tmp_path / "beat-schedule")
     # DEBUG: more kinds of lines, and the last start-up line to wait for (a
     # beat stopped earlier, while it imports its scheduler, crashes).
     env = job_environment.env | {"LOG_LEVEL": "DEBUG"}

@@ -12,30 +12,34 @@ a test may kill, stop (SIGSTOP) and restart any part of it:
   append-only file, so ``restart()`` brings back what it had persisted;
 - the processes: the API (uvicorn, two workers), a Celery worker, Celery beat
   and ``db_worker``, each in its own process group so a kill reaches its
-  children. The command lines come from ``launcher.process_commands``: the one
-  place to swap when the project gets a single module that starts its stack.
+  children (``apps.core.stack.Child``), with the command lines of
+  ``apps.core.stack`` (``launcher.process_commands``).
+
+The run holds ``.data/faults/`` as an ``apps.core.stack.Stack`` does: a second
+fault run at the same time is refused, and what a crashed one left running
+(its processes, PostgreSQL, Redis) is stopped by the next.
 """
 
 import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, override
 
 import httpx
 import psycopg
 from psycopg import sql
 
-from apps.core.embedded import EmbeddedPostgres, _redis_server_binary, free_port
+from apps.core.embedded import REDIS_PIDFILE, EmbeddedPostgres, _redis_server_binary, free_port
+from apps.core.stack import Child, Stack, stop_children
 from tests.faults import launcher
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -60,88 +64,38 @@ def wait_until(
 
 
 @dataclass
-class ManagedProcess:
-    """A child process in its own process group, restartable, with its output in a log file."""
+class ManagedProcess(Child):
+    """A child of the stack (``apps.core.stack.Child``: its own process group, kill,
+    pause/resume, graceful stop, restart) whose log marks each start."""
 
-    name: str
-    command: list[str]
-    env: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
-    def start(self) -> None:
+    @override
+    def start(self, *, append_log: bool = True) -> None:
         self.starts += 1
+        assert self.log is not None
         with self.log.open("ab") as out:
             out.write(f"\n=== start #{self.starts}: {' '.join(self.command)}\n".encode())
-            out.flush()
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=PROJECT_ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a group of its own: signals reach the children
-            )
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, f"{self.name} was never started"
-        return self.process.pid
+        super().start(append_log=True)
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return hasattr(self, "process") and self.running()
 
-    def signal_group(self, signum: signal.Signals) -> None:
-        with suppress(ProcessLookupError):
-            os.killpg(self.pid, signum)
-
-    def kill(self) -> None:
-        """SIGKILL the process and everything it started: no cleanup of any kind."""
-        self.signal_group(signal.SIGKILL)
-        assert self.process is not None
-        self.process.wait(10)
-
-    def pause(self) -> None:
-        """SIGSTOP the whole group: sockets stay open, nothing answers."""
-        self.signal_group(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.signal_group(signal.SIGCONT)
-
+    @override
     def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM (a graceful stop), then SIGKILL whatever is left of the group."""
-        if self.process is None:
-            return
-        self.resume()  # a stopped process cannot handle SIGTERM
-        if self.process.poll() is None:
-            self.signal_group(signal.SIGTERM)
-            with suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout)
-        self.signal_group(signal.SIGKILL)  # children a graceful stop left behind
-        with suppress(subprocess.TimeoutExpired):
-            self.process.wait(10)
+        if hasattr(self, "process"):  # never started: nothing to stop
+            super().stop(timeout)
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
+    @override
     def output(self, tail: int = 6000) -> str:
-        return self.log.read_text(errors="replace")[-tail:] if self.log.exists() else ""
+        return super().output()[-tail:]
 
 
 def stop_all(processes: list[ManagedProcess], timeout: float = 20.0) -> None:
-    """Stop every process gracefully at the same time (then ``stop`` finishes each off)."""
-    for process in processes:
-        if process.alive():
-            process.resume()
-            process.signal_group(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for process in processes:
-        if process.process is not None:
-            with suppress(subprocess.TimeoutExpired):
-                process.process.wait(max(0.1, deadline - time.monotonic()))
-        process.stop(timeout=0.1)
+    """Stop every process gracefully at the same time, SIGKILL what is left."""
+    stop_children(
+        [process for process in processes if hasattr(process, "process")], timeout=timeout
+    )
 
 
 # --- the servers -----------------------------------------------------------------
@@ -165,6 +119,7 @@ class RedisServer:
             "--bind", "127.0.0.1",
             "--port", str(self.port),
             "--dir", str(data_dir),
+            "--pidfile", str(data_dir / REDIS_PIDFILE),  # found again if a run crashes
             "--save", "",
             "--appendonly", "yes",
             "--appendfsync", "everysec",  # Redis's default: what production runs
@@ -215,7 +170,8 @@ class PostgresServer:
     """The embedded PostgreSQL (unix socket only) with a ``faults`` database made fresh."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.embedded = EmbeddedPostgres(data_dir)
+        # Exclusive: the fault run holds .data/faults/ (running_stack).
+        self.embedded = EmbeddedPostgres(data_dir, exclusive=True)
         self.socket_dir = self.embedded.socket_dir
         with self.admin() as connection:
             # A crash of the server (what the tests inject) loses nothing written
@@ -304,6 +260,8 @@ class FaultStack:
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
     log_dir: Path = DATA_DIR / "logs"
     timings: dict[str, float] = field(default_factory=dict)  # seconds each start phase took
+    # Holds .data/faults/ and records the processes, for the next run if this one crashes.
+    owner: Stack | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
 
     # -- what tests call --------------------------------------------------------
@@ -377,6 +335,8 @@ class FaultStack:
             process.resume()
             if not process.alive():
                 process.start()
+        if self.owner is not None:
+            self.owner.save_state()
         wait_until(self.ready, timeout=60, what="the stack to be ready again", interval=0.2)
 
     def logs(self) -> str:
@@ -395,6 +355,8 @@ class FaultStack:
             )
         for process in self.processes.values():
             process.start()
+            if self.owner is not None:
+                self.owner.adopt(process)
         try:
             wait_until(self.ready, timeout=90, what="the API to be ready", interval=0.2)
             for name, marker in launcher.READY_LINES.items():
@@ -442,6 +404,11 @@ def stack_env(*, database_url: str, redis: RedisServer) -> dict[str, str]:
         THROTTLE_LOGIN="100000/m",
         JOBS_QUEUE_PREFIX="faults-",
         JOBS_EXTRA_MODULES="tests.jobs.sample_jobs",
+        # Job recovery within a test's time: heartbeats, the lease and the
+        # reaper in seconds (production: 10 s, 60 s, 30 s).
+        JOBS_HEARTBEAT_INTERVAL="0.5s",
+        JOBS_LEASE="3s",
+        JOBS_REAPER_INTERVAL="1s",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(DATA_DIR / "emails"),
         EXPORTS_ROOT=str(DATA_DIR / "exports"),
@@ -455,6 +422,8 @@ def running_stack(*, accounts: int = 6) -> Iterator[FaultStack]:
     for folder in ("logs", "emails", "exports"):
         shutil.rmtree(DATA_DIR / folder, ignore_errors=True)
         (DATA_DIR / folder).mkdir(parents=True)
+    owner = Stack(DATA_DIR, kind="fault run", env={})
+    owner.acquire()  # refuses a second run; stops what a crashed one left
     clock = time.monotonic()
     timings: dict[str, float] = {}
 
@@ -464,13 +433,19 @@ def running_stack(*, accounts: int = 6) -> Iterator[FaultStack]:
         timings[name] = round(now - clock, 2)
         clock = now
 
-    postgres = PostgresServer(DATA_DIR / "postgres")
+    try:
+        postgres = PostgresServer(DATA_DIR / "postgres")
+    except BaseException:
+        owner.stop()
+        raise
+    owner.record_server("postgres", postgres.embedded.pid)
     lap("postgres")
     redis: RedisServer | None = None
     stack: FaultStack | None = None
     try:
         redis = RedisServer(DATA_DIR / "redis", DATA_DIR / "logs" / "redis.log")
         redis.start()
+        owner.record_server("redis", redis.process.pid)
         lap("redis")
         env = stack_env(database_url=postgres.url(), redis=redis)
         seeded = subprocess.run(
@@ -490,6 +465,7 @@ def running_stack(*, accounts: int = 6) -> Iterator[FaultStack]:
             env=env,
             base_url=f"http://127.0.0.1:{free_port()}",
             accounts=[Account(**row) for row in json.loads(seeded.stdout.splitlines()[-1])],
+            owner=owner,
         )
         stack.start_processes()
         lap("processes")
@@ -497,9 +473,12 @@ def running_stack(*, accounts: int = 6) -> Iterator[FaultStack]:
         print(f"fault stack started: {timings}", flush=True)
         yield stack
     finally:
-        if stack is not None:
-            stack.close()
-        else:
-            if redis is not None:
-                redis.stop()
-            postgres.close()
+        try:
+            if stack is not None:
+                stack.close()
+            else:
+                if redis is not None:
+                    redis.stop()
+                postgres.close()
+        finally:
+            owner.stop()

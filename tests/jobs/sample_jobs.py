@@ -3,6 +3,7 @@
 process and the worker processes share."""
 
 import json
+import logging
 import os
 import time
 from typing import Any
@@ -11,6 +12,8 @@ import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.jobs.api import JobContext, JobPolicy, chain, job, step
+
+logger = logging.getLogger(__name__)
 
 
 def fast(*, max_retries: int, queue: str = "default") -> JobPolicy:
@@ -113,6 +116,14 @@ def overrun_hard(context: JobContext) -> None:
             continue
 
 
+@job("test.native_gated", policy=JobPolicy(queue="long"))
+def native_gated(context: JobContext, *, token: str) -> dict[str, int]:
+    """``test.gated`` as a native job (on the long queue, which only the
+    db_workers a test starts itself consume)."""
+    result: dict[str, int] = gated(context, token=token)
+    return result
+
+
 @job("test.gated", policy=fast(max_retries=1, queue="long"))
 def gated(context: JobContext, *, token: str) -> dict[str, int]:
     """Say it started, then wait (bounded) until the test opens the gate."""
@@ -124,3 +135,34 @@ def gated(context: JobContext, *, token: str) -> dict[str, int]:
             raise TimeoutError("the gate was never opened")
         time.sleep(0.05)
     return {"runs": runs}
+
+
+@job("test.log_native")
+def log_native(context: JobContext, *, token: str) -> dict[str, str | None]:
+    """Write a log line (the test looks for the request id on it)."""
+    logger.info("sample job says %s", token)
+    return {"request_id": context.request_id}
+
+
+@job("test.log_celery", policy=fast(max_retries=1))
+def log_celery(context: JobContext, *, token: str) -> dict[str, str | None]:
+    logger.info("sample job says %s", token)
+    return {"request_id": context.request_id}
+
+
+def _slow(token: str, seconds: float) -> dict[str, str]:
+    evidence().incr(f"slow:runs:{token}")
+    time.sleep(seconds)
+    return {"token": token}
+
+
+@job("test.slow", policy=fast(max_retries=2))
+def slow(context: JobContext, *, token: str, seconds: float) -> dict[str, str]:
+    """A Celery job that takes a while (the fault tests break things meanwhile)."""
+    return _slow(token, seconds)
+
+
+@job("test.native_slow")
+def native_slow(context: JobContext, *, token: str, seconds: float) -> dict[str, str]:
+    """The same, as a native job."""
+    return _slow(token, seconds)

@@ -178,3 +178,29 @@ def test_celery_jobs_run_the_same_over_rabbitmq(
         with Connection(rabbitmq, connect_timeout=2) as connection:  # leave no litter behind
             # (the stubs' StdChannel omits queue_delete; the amqp channel has it)
             connection.default_channel.queue_delete(f"{prefix}default")  # type: ignore[attr-defined]
+
+
+def test_relay_resends_soon_only_what_its_queue_no_longer_holds(
+    job_environment: JobEnvironment,
+) -> None:
+    # A queue no worker consumes: what was sent stays there, countable.
+    settings.JOBS_QUEUE_PREFIX = f"resend-{uuid.uuid4().hex[:8]}-"
+    queue = f"{settings.JOBS_QUEUE_PREFIX}default"
+    try:
+        waiting = dispatch("test.ping")  # sent: its message sits in the queue
+        assert queued_messages(queue) == 1
+        ten_minutes_ago = timezone.now() - timedelta(minutes=10)  # > JOBS_RELAY_RESEND_AFTER
+        Job.objects.filter(pk=waiting.pk).update(enqueued_at=ten_minutes_ago)
+
+        assert job_outbox_relay() == 0  # it may just be waiting its turn: not sent twice
+        assert queued_messages(queue) == 1
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)  # the broker lost it
+        assert job_outbox_relay() == 1
+        assert queued_messages(queue) == 1
+        resent_at = Job.objects.get(pk=waiting.pk).enqueued_at
+        assert resent_at is not None
+        assert resent_at > ten_minutes_ago
+    finally:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+        settings.JOBS_QUEUE_PREFIX = job_environment.prefix

@@ -21,7 +21,26 @@ class StartEchoView(AsyncAPIView):
         return Response({"id": str(job.pk), "status": job.status}, status=202)
 
 
+class StartJobView(AsyncAPIView):
+    """Dispatch the job named in the body with the body's kwargs."""
+
+    permission_classes = [AllowAny]
+
+    async def post(self, request: Request) -> Response:
+        data: dict[str, Any] = dict(request.data)
+        job = await adispatch(str(data["job"]), kwargs=dict(data["kwargs"]))
+        return Response({"id": str(job.pk), "status": job.status}, status=202)
+
+
 urlpatterns = [
-    path("api/v1/test/", include([path("echo-job", StartEchoView.as_view())])),
+    path(
+        "api/v1/test/",
+        include(
+            [
+                path("echo-job", StartEchoView.as_view()),
+                path("start-job", StartJobView.as_view()),
+            ]
+        ),
+    ),
     *project_urlpatterns,
 ]

@@ -51,7 +51,7 @@ async def test_document_events_reach_the_receiver_through_the_api(
         f"{base}/documents",
         {"title": "Roadmap", "body": "Ship it.", "tags": ["plans"]},
         content_type="application/json",
-        headers=writer_headers,
+        headers={**writer_headers, "X-Request-ID": "create-roadmap-1"},
     )
     assert document.status_code == 201, document.content
     document_id = document.json()["id"]
@@ -81,3 +81,14 @@ async def test_document_events_reach_the_receiver_through_the_api(
     assert all(r.body["data"]["id"] == document_id for r in received)
     assert received[2].body["data"]["title"] == "Roadmap 2027"
     assert await Delivery.objects.acount() == 3
+
+    # The delivery log names the request that caused each event.
+    created_delivery = await Delivery.objects.select_related("job").aget(event="document.created")
+    assert created_delivery.request_id == "create-roadmap-1"
+    assert created_delivery.job is not None
+    assert created_delivery.job.request_id == "create-roadmap-1"
+    log = await api.get(
+        f"{base}/webhooks/{created.json()['id']}/deliveries?event=document.created",
+        headers=owner_headers,
+    )
+    assert [row["request_id"] for row in log.json()["results"]] == ["create-roadmap-1"]

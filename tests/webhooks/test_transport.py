@@ -3,9 +3,12 @@
 import base64
 import ipaddress
 import re
+import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, override
 
 import pytest
 from standardwebhooks import Webhook
@@ -34,6 +37,12 @@ from tests.webhooks.receiver import Receiver, verify_webhook
         ("fc00::1", False),
         ("::ffff:10.0.0.1", False),
         ("ff02::1", False),
+        ("2002:7f00:1::1", False),  # 6to4 (here of 127.0.0.1)
+        ("2002:5db8:d822::1", False),  # 6to4 of a public address: still a relay away
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("fec0::1", False),  # site-local
+        ("64:ff9b::7f00:1", False),  # NAT64
+        ("2001:4860:4860::8888", True),
     ],
 )
 def test_only_public_unicast_addresses_are_public(address: str, public: bool) -> None:
@@ -44,8 +53,9 @@ def test_the_request_goes_to_the_checked_address_with_the_name_as_host(
     receiver: Receiver,
 ) -> None:
     url = receiver.url("/pinned", host="localhost")
-    with pytest.raises(transport.UnsafeDestination, match="non-public"):
+    with pytest.raises(transport.UnsafeDestination, match="public addresses only") as refused:
         transport.resolve(url, allow_private=False)
+    assert "127.0.0.1" in refused.value.reason  # for the logs, not the caller
     destination = transport.resolve(url, allow_private=True)
     assert destination.address.is_loopback
     secret = signing.new_secret()
@@ -147,3 +157,54 @@ def test_the_docs_verification_code_accepts_real_signatures_only() -> None:
         assert verify(secret, headers, body), verify.__name__
         assert not verify(secret, headers, body + b" "), verify.__name__
         assert not verify(secret, _signed(secret, body, at=int(time.time()) - 3600), body)
+
+
+class _Answers(BaseHTTPRequestHandler):
+    """Answers POST /<status> with that status and a long body naming it."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status = int(self.path.strip("/"))
+        body = f"body of a {status}: ".encode() + b"x" * 4000
+        self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "http://10.0.0.1/internal")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    @override
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def answers() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [
+        *[(status, True) for status in (200, 202, 400, 404, 410)],
+        *[(status, False) for status in (301, 302, 307, 500, 502, 503)],
+    ],
+)
+def test_only_a_short_excerpt_of_a_2xx_or_4xx_answer_is_kept(
+    answers: str, status: int, kept: bool
+) -> None:
+    destination = transport.resolve(f"{answers}/{status}", allow_private=True)
+    attempt = transport.post(destination, body=b"{}", headers={}, timeout=5)
+    assert attempt.status_code == status
+    if kept:
+        assert attempt.response_excerpt.startswith(f"body of a {status}: ")
+        assert len(attempt.response_excerpt.encode()) == transport.RESPONSE_EXCERPT_BYTES == 256
+    else:
+        assert attempt.response_excerpt == ""

@@ -49,7 +49,7 @@ async def invite(
 async def test_an_invited_user_gets_an_email_and_joins_with_its_token(
     api: AsyncClient, outbox: Outbox
 ) -> None:
-    ada = await amake_user(full_name="Ada")
+    ada = await amake_user(full_name="Ada", email_verified=True)
     workspace = await amake_workspace(owner=ada, name="Engines")
     invitation = await invite(
         api, auth_headers(await login(api, ada)), workspace.pk, "Charles@Example.com", "admin"
@@ -93,7 +93,7 @@ async def test_an_invited_user_gets_an_email_and_joins_with_its_token(
 
 
 async def test_only_the_invited_address_can_accept(api: AsyncClient, outbox: Outbox) -> None:
-    ada = await amake_user()
+    ada = await amake_user(email_verified=True)
     workspace = await amake_workspace(owner=ada)
     await invite(api, auth_headers(await login(api, ada)), workspace.pk, "charles@example.com")
     token = token_in((await outbox.wait(1))[0].body)
@@ -116,7 +116,7 @@ async def test_only_the_invited_address_can_accept(api: AsyncClient, outbox: Out
 async def test_expired_revoked_and_unknown_tokens_are_refused(
     api: AsyncClient, outbox: Outbox
 ) -> None:
-    ada = await amake_user()
+    ada = await amake_user(email_verified=True)
     workspace = await amake_workspace(owner=ada)
     ada_headers = auth_headers(await login(api, ada))
     first = await invite(api, ada_headers, workspace.pk, "charles@example.com")
@@ -151,7 +151,7 @@ async def test_expired_revoked_and_unknown_tokens_are_refused(
 async def test_reinviting_replaces_the_open_invitation_and_members_cannot_be_invited(
     api: AsyncClient, outbox: Outbox
 ) -> None:
-    ada, bob = await amake_user(), await amake_user()
+    ada, bob = await amake_user(email_verified=True), await amake_user()
     workspace = await amake_workspace(owner=ada, members={bob: Role.MEMBER})
     headers = auth_headers(await login(api, ada))
     old = await invite(api, headers, workspace.pk, "charles@example.com")
@@ -170,7 +170,7 @@ async def test_reinviting_replaces_the_open_invitation_and_members_cannot_be_inv
 
 
 async def test_invitations_are_for_admins(api: AsyncClient) -> None:
-    ada, bob, cy = await amake_user(), await amake_user(), await amake_user()
+    ada, bob, cy = [await amake_user(email_verified=True) for _ in range(3)]
     workspace = await amake_workspace(owner=ada, members={bob: Role.MEMBER, cy: Role.ADMIN})
     bob_headers = auth_headers(await login(api, bob))
     assert (await api.get(invitations_url(workspace.pk), headers=bob_headers)).status_code == 403

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.urls import path
 from django.utils.html import escape, urlize
 
-from apps.core import mailbox
+from apps.notifications import mailbox
 
 STYLE = (
     "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
@@ -33,10 +34,13 @@ def _from_this_machine(request: HttpRequest) -> bool:
         return False
 
 
-def _page(title: str, body: str) -> HttpResponse:
+def _page(request: HttpRequest, title: str, body: str) -> HttpResponse:
+    # The pages' Content-Security-Policy allows inline style with the request's nonce.
+    nonce = get_nonce(request)
     return HttpResponse(
         f"<!doctype html><meta charset=utf-8><title>{escape(title)}</title>"
-        f"<style>{STYLE}</style><h1>{escape(title)}</h1>{body}"
+        f'<style nonce="{escape(str(nonce) if nonce is not None else "")}">{STYLE}</style>'
+        f"<h1>{escape(title)}</h1>{body}"
     )
 
 
@@ -53,7 +57,7 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
             f"{escape(str(message['Subject'] or '(no subject)'))}</a></td></tr>"
         )
     table = f"<table>{''.join(rows)}</table>" if rows else "<p>No email yet.</p>"
-    return _page("Development mailbox", f"<p>{escape(str(_directory()))}</p>{table}")
+    return _page(request, "Development mailbox", f"<p>{escape(str(_directory()))}</p>{table}")
 
 
 def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
@@ -65,7 +69,7 @@ def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     text = mailbox.render(found[name])
     body = urlize(text, nofollow=True, autoescape=True)
-    return _page(name, f'<p><a href="./">All email</a></p><pre>{body}</pre>')
+    return _page(request, name, f'<p><a href="./">All email</a></p><pre>{body}</pre>')
 
 
 urlpatterns = [

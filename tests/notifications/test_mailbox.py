@@ -1,6 +1,7 @@
-"""Development email (apps.core.mailbox): .eml files, read back whole; the dev-only mailbox page."""
+"""Development email (apps.notifications.mailbox): .eml files read back whole; the mailbox page."""
 
 import importlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.http import Http404
 from django.test import AsyncClient, RequestFactory, override_settings
 from django.urls import clear_url_caches
 
-from apps.core import mailbox, mailbox_views
+from apps.notifications import mailbox, mailbox_views
 
 # Long enough, with "=" and a non-ASCII word, that the message is sent
 # quoted-printable with soft line breaks: what broke links copied from the
@@ -91,8 +92,13 @@ async def test_the_mailbox_page_lists_and_shows_messages_with_working_links(
     listing = await api.get("/dev/mailbox/")
     assert listing.status_code == 200
     assert f'href="{path.name}"' in listing.content.decode()
-    shown = (await api.get(f"/dev/mailbox/{path.name}")).content.decode()
+    page = await api.get(f"/dev/mailbox/{path.name}")
+    shown = page.content.decode()
     assert f'href="{LINK.replace("&", "&amp;")}"' in shown
+    # Its inline style carries the nonce of the page's Content-Security-Policy.
+    nonce = re.search(r"'nonce-([^']+)'", page["Content-Security-Policy"])
+    assert nonce is not None
+    assert f'<style nonce="{nonce.group(1)}">' in shown
 
 
 async def test_the_mailbox_page_answers_only_this_machine(
