@@ -1,8 +1,8 @@
 """Token authentication: knox tokens, a Redis cache in front, async first.
 
 ``aauthenticate`` is awaited by ``apps.core.views.AsyncAPIView`` on the event
-loop; ``authenticate`` is its sync twin for sync views (the database alone,
-no cache). The async path:
+loop. There is no sync ``authenticate``: every API view is async, and the
+schema views authenticate nobody (``SERVE_AUTHENTICATION``). It:
 
 - takes the token from ``Authorization: Bearer <token>``, or, with no
   Authorization header, from the session cookie of web clients (then an
@@ -35,7 +35,7 @@ from rest_framework.request import Request
 
 from apps.accounts import token_cache
 from apps.accounts.cookies import check_csrf
-from apps.accounts.models import AuthToken, Transport, User
+from apps.accounts.models import Transport, User
 from apps.accounts.token_cache import TokenEntry, epoch
 from apps.core.db import get_pool
 
@@ -176,8 +176,6 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return HEADER_SCHEME
 
-    # --- async: the hot path -------------------------------------------------
-
     async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
         presented = credentials(request._request)
         if presented is None:
@@ -229,42 +227,3 @@ class TokenAuthentication(BaseAuthentication):
             await token_cache.arevoked(digest)
             raise _invalid()
         await token_cache.afill(digest, entry, proven_at=proven_at)
-
-    # --- sync twin -------------------------------------------------------------
-
-    @override
-    def authenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
-        """For sync views (none on the request path): the database alone, no cache."""
-        presented = credentials(request._request)
-        if presented is None:
-            return None
-        token, transport = presented
-        digest = hash_token(token)
-        now = time.time()
-        row = (
-            AuthToken.objects.filter(digest=digest)
-            .values_list(
-                "public_id", "created", "expiry", "last_used_at", "user__id", "user__email",
-                "user__full_name", "user__email_verified", "user__is_staff",
-                "user__is_superuser", "user__date_joined", "user__is_active",
-            )
-            .first()
-        )  # fmt: skip
-        if row is None:
-            raise _invalid()
-        entry = _entry_from_row(row)
-        if _expired(entry, now):
-            raise _invalid()
-        if transport is Transport.COOKIE:
-            check_csrf(request._request, digest)
-        update = touched(entry, now)
-        if update is not None:
-            written = AuthToken.objects.filter(digest=digest).update(
-                expiry=_to_datetime(update["expiry"]), last_used_at=_to_datetime(now)
-            )
-            if written == 0:
-                raise _invalid()
-            entry = update
-        return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"]), transport
-        )

@@ -28,7 +28,9 @@ from typing import Any, Self, override
 
 import psycopg
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import utils as db_utils
+from django.db.backends.postgresql.psycopg_any import get_adapters_template
 from psycopg import AsyncConnection
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import TupleRow
@@ -116,6 +118,25 @@ def conninfo() -> str:
     return make_conninfo(**{key: value for key, value in params.items() if value is not None})
 
 
+def django_connection_kwargs() -> dict[str, Any]:
+    """What Django's PostgreSQL backend gives each of its connections, so that rows
+    load as its converters expect (``apps.core.aquery``): its adapters (``jsonb``
+    and ``inet`` as text, ``timestamptz`` in the connection's time zone) and UTF-8."""
+    django_connection = connections[DEFAULT_DB_ALIAS]
+    return {
+        "context": get_adapters_template(settings.USE_TZ, django_connection.timezone),
+        "client_encoding": "UTF8",
+    }
+
+
+async def configure_connection(connection: AsyncConnection[TupleRow]) -> None:
+    """Django's ``_configure_timezone``: the session time zone Django's connections use."""
+    django_connection = connections[DEFAULT_DB_ALIAS]
+    name = django_connection.timezone_name
+    if name and connection.info.parameter_status("TimeZone") != name:
+        await connection.execute(django_connection.ops.set_time_zone_sql(), [name])
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether ``error`` (or what caused it) says the database is unreachable, not the query bad."""
     seen: BaseException | None = error
@@ -137,7 +158,12 @@ def _new_pool(*, name: str, min_size: int, max_size: int) -> Pool:
         min_size=min_size,
         max_size=max_size,
         timeout=settings.DATABASE_POOL_TIMEOUT,
-        kwargs={"autocommit": True, "prepare_threshold": prepare_threshold},
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": prepare_threshold,
+            **django_connection_kwargs(),
+        },
+        configure=configure_connection,
         check=AsyncConnectionPool.check_connection,
         connection_class=TrippingAsyncConnection,
         open=False,

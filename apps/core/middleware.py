@@ -10,7 +10,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, override
+from typing import override
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
 from apps.core.errors import disallowed_host
+from apps.core.upstream.middleware import inline_acall
 
 security_logger = logging.getLogger("django.security.DisallowedHost")
 
@@ -79,24 +80,6 @@ class RequestIdMiddleware:
             response = await self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
-
-
-async def inline_acall(self: MiddlewareMixin, request: HttpRequest) -> HttpResponseBase:
-    """``MiddlewareMixin.__acall__`` without the thread hops.
-
-    Only for middleware whose hooks are pure computation (no I/O): they are
-    then safe to run on the event loop.
-    """
-    hooks: Any = self
-    response: HttpResponseBase | None = None
-    if hasattr(hooks, "process_request"):
-        response = hooks.process_request(request)
-    if response is None:
-        response = await self.get_response(request)  # type: ignore[misc]
-    if hasattr(hooks, "process_response"):
-        response = hooks.process_response(request, response)
-    assert response is not None
-    return response
 
 
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):

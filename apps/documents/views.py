@@ -21,10 +21,10 @@ from apps.documents.models import Document
 from apps.documents.serializers import (
     DocumentCreateInput,
     DocumentListQuery,
-    DocumentOutput,
     DocumentReplaceInput,
-    DocumentSummaryOutput,
     DocumentUpdateInput,
+    document_public,
+    document_summary_public,
 )
 from apps.workspaces.permissions import WorkspaceScopedView
 
@@ -54,7 +54,7 @@ class DocumentListView(WorkspaceScopedView):
         documents = selectors.document_list_for(workspace_id=workspace_id, **filters)
         paginator = RelevancePagination() if filters["q"] else DocumentPagination()
         return await apaginated_response(
-            self, documents, DocumentSummaryOutput, paginator=paginator
+            self, documents, document_summary_public, paginator=paginator
         )
 
     @openapi.documents_create
@@ -67,7 +67,7 @@ class DocumentListView(WorkspaceScopedView):
         )
         location = reverse("documents-detail", args=[workspace_id, document.pk])
         response = Response(
-            DocumentOutput(document).data,
+            document_public(document),
             status=status.HTTP_201_CREATED,
             headers={"Location": location},
         )
@@ -82,7 +82,7 @@ class DocumentDetailView(WorkspaceScopedView):
         )
         if none_match(request.headers.get("If-None-Match"), document):
             return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), document)
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     async def _update(
         self, request: Request, workspace_id: UUID, document_id: UUID, changes: dict[str, Any]
@@ -93,7 +93,7 @@ class DocumentDetailView(WorkspaceScopedView):
             expected_versions=versions_from_if_match(request.headers.get("If-Match")),
             changes=changes,
         )
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     @openapi.documents_replace
     async def put(self, request: Request, workspace_id: UUID, document_id: UUID) -> Response:

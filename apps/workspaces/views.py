@@ -22,12 +22,12 @@ from apps.workspaces.permissions import WorkspaceRateThrottle, WorkspaceScopedVi
 from apps.workspaces.serializers import (
     InvitationAcceptInput,
     InvitationInput,
-    InvitationOutput,
-    MemberOutput,
     MemberRoleInput,
     WorkspaceInput,
-    WorkspaceOutput,
     WorkspaceUpdateInput,
+    invitation_public,
+    member_public,
+    workspace_public,
 )
 
 
@@ -41,7 +41,7 @@ class WorkspaceListView(AsyncAPIView):
     @openapi.workspaces_list
     async def get(self, request: Request) -> Response:
         return await apaginated_response(
-            self, selectors.membership_list_for(user=request_user(request)), WorkspaceOutput
+            self, selectors.membership_list_for(user=request_user(request)), workspace_public
         )
 
     @openapi.workspaces_create
@@ -54,7 +54,7 @@ class WorkspaceListView(AsyncAPIView):
         )
         location = reverse("workspaces-detail", args=[membership.workspace_id])
         return Response(
-            WorkspaceOutput(membership).data,
+            workspace_public(membership),
             status=status.HTTP_201_CREATED,
             headers={"Location": location},
         )
@@ -65,7 +65,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
 
     @openapi.workspaces_retrieve
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        return Response(WorkspaceOutput(self.membership).data)
+        return Response(workspace_public(self.membership))
 
     @openapi.workspaces_rename
     async def patch(self, request: Request, workspace_id: UUID) -> Response:
@@ -74,7 +74,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
         membership = await sync_to_async(services.workspace_rename)(
             actor=self.membership, name=data.validated_data.get("name")
         )
-        return Response(WorkspaceOutput(membership).data)
+        return Response(workspace_public(membership))
 
     @openapi.workspaces_delete
     async def delete(self, request: Request, workspace_id: UUID) -> Response:
@@ -88,7 +88,7 @@ class MemberListView(WorkspaceScopedView):
     @openapi.members_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         return await apaginated_response(
-            self, selectors.member_list_for(workspace_id=self.workspace_id), MemberOutput
+            self, selectors.member_list_for(workspace_id=self.workspace_id), member_public
         )
 
 
@@ -102,7 +102,7 @@ class MemberDetailView(WorkspaceScopedView):
         membership = await sync_to_async(services.member_role_change)(
             actor=self.membership, user_id=user_id, role=data.validated_data.get("role")
         )
-        return Response(MemberOutput(membership).data)
+        return Response(member_public(membership))
 
     @openapi.members_remove
     async def delete(self, request: Request, workspace_id: UUID, user_id: int) -> Response:
@@ -120,7 +120,7 @@ class InvitationListView(WorkspaceScopedView):
     @openapi.invitations_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         return await apaginated_response(
-            self, selectors.invitation_list_for(workspace_id=self.workspace_id), InvitationOutput
+            self, selectors.invitation_list_for(workspace_id=self.workspace_id), invitation_public
         )
 
     @openapi.invitations_create
@@ -135,7 +135,7 @@ class InvitationListView(WorkspaceScopedView):
         )
         location = reverse("invitations-detail", args=[workspace_id, invitation.pk])
         return Response(
-            InvitationOutput(invitation).data,
+            invitation_public(invitation),
             status=status.HTTP_201_CREATED,
             headers={"Location": location},
         )
@@ -149,7 +149,7 @@ class InvitationDetailView(WorkspaceScopedView):
         invitation = await selectors.ainvitation_access(
             workspace_id=self.workspace_id, invitation_id=invitation_id
         )
-        return Response(InvitationOutput(invitation).data)
+        return Response(invitation_public(invitation))
 
     @openapi.invitations_revoke
     async def delete(self, request: Request, workspace_id: UUID, invitation_id: UUID) -> Response:
@@ -167,4 +167,4 @@ class InvitationAcceptView(AsyncAPIView):
         membership = await sync_to_async(services.invitation_accept)(
             user=request_user(request), token=data.validated_data["token"]
         )
-        return Response(WorkspaceOutput(membership).data)
+        return Response(workspace_public(membership))
