@@ -11,6 +11,7 @@ component below instead: the shape ``apps.core.errors`` really sends,
 including ``request_id``.
 """
 
+import copy
 from typing import Any, override
 
 from django.db import models
@@ -58,7 +59,27 @@ class AutoSchema(StandardizedErrorsAutoSchema):
     class's ("Base class of every API view ..."), which a generated client
     repeats on each function. A docstring written on the view class itself,
     or on the handler method, still describes the operation.
+
+    Its error examples also carry ``request_id``, which every error body has
+    (the examples must validate against ``ErrorResponse``), and every
+    authenticated write documents 403: a cookie-authenticated one without its
+    CSRF token is refused with it (``apps.accounts.cookies``).
     """
+
+    @override
+    def _should_add_http403_error_response(self) -> bool:
+        unsafe = self.method.upper() not in {"GET", "HEAD", "OPTIONS"}
+        authenticated = bool(self.view.get_authenticators())
+        return super()._should_add_http403_error_response() or (unsafe and authenticated)
+
+    @override
+    def _get_error_response_examples(self) -> list[OpenApiExample]:
+        examples: list[OpenApiExample] = []
+        for example in super()._get_error_response_examples():
+            with_id = copy.copy(example)
+            with_id.value = {**example.value, "request_id": EXAMPLE_REQUEST_ID}
+            examples.append(with_id)
+        return examples
 
     @override
     def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature
@@ -85,11 +106,6 @@ def response_example(name: str, value: Any, status_code: str | None = None) -> O
     if status_code is None:
         return OpenApiExample(name, value=value, response_only=True)
     return OpenApiExample(name, value=value, response_only=True, status_codes=[status_code])
-
-
-def page_example(name: str, item: dict[str, Any]) -> OpenApiExample:
-    """A list example given as a whole page (``next``/``previous``/``results``)."""
-    return response_example(name, {"next": None, "previous": None, "results": [item]})
 
 
 def error_response(description: str) -> OpenApiResponse:

@@ -37,6 +37,21 @@ class CursorPagination(pagination.CursorPagination):
         except DRFNotFound:
             raise _invalid_cursor() from None
 
+    @override
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """DRF's envelope with all three keys required (every page has them) and
+        examples of a single page (DRF's own name an unrelated URL, one with a stray quote)."""
+        envelope: dict[str, Any] = super().get_paginated_response_schema(schema)
+        envelope["required"] = ["next", "previous", "results"]
+        for link in ("next", "previous"):
+            envelope["properties"][link]["example"] = None
+            envelope["properties"][link]["description"] = (
+                "The URL of the next page; null on the last one."
+                if link == "next"
+                else "The URL of the previous page; null on the first one."
+            )
+        return envelope
+
 
 def _ordering_field(queryset: QuerySet[Any], name: str) -> Field[Any, Any]:
     annotation = queryset.query.annotations.get(name)

@@ -35,6 +35,8 @@ BUILDING_EXAMPLE: dict[str, Any] = {
 
 exports_list = extend_schema(
     operation_id="exportsList",
+    description="Every export of the workspace with its status; a ready one has a signed "
+    "`download_url` for the caller.",
     summary="The workspace's exports, newest first",
     responses={200: ExportOutput(many=True)},
     examples=[response_example("Ready", EXPORT_EXAMPLE)],
@@ -63,6 +65,8 @@ exports_create = extend_schema(
 
 exports_retrieve = extend_schema(
     operation_id="exportsRetrieve",
+    description="`status` is `building`, `ready` or `failed`; a ready export's `download_url`"
+    " is signed for the caller and expires.",
     summary="One export; when ready, with a signed download link for the caller",
     responses={200: ExportOutput},
     examples=[response_example("Ready", EXPORT_EXAMPLE)],

@@ -78,7 +78,7 @@ class Caller:
 
 @pytest.fixture
 async def owner(api: AsyncClient) -> Caller:
-    user = await amake_user()
+    user = await amake_user(email_verified=True)  # inviting needs a verified address
     workspace = await amake_workspace(owner=user)
     return Caller(api, auth_headers(await login(api, user)), workspace)
 

@@ -176,6 +176,15 @@ MIRRORS: tuple[Mirror, ...] = (
         "relies on",
         "b005c3dcd16801e1f195424685998882d855be76154b4571fb9e391f47b12865",
     ),
+    # Its hooks run inline too (no I/O); for a non-HTML response without a
+    # csp_override our process_response writes the cached API policy, as
+    # Django's would (same headers, same "don't overwrite" rule).
+    Mirror(
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+        "apps.core.middleware.ContentSecurityPolicyMiddleware",
+        "mirrors",
+        "23c2cd6da037dec7613578277dc90c60ce13f5ee58ec9095dce4c0aad8490258",
+    ),
     # Querysets evaluated on the async pool.
     Mirror(
         "django.db.models.query.ModelIterable.__iter__",
