@@ -1,9 +1,12 @@
 """Cursor pagination: stable ordering, opaque cursors, bounded pages."""
 
-from typing import Any, Protocol
+from typing import Any, Protocol, override
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from rest_framework import pagination, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,6 +16,25 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    @override
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        """DRF's, with a client-made cursor refused as invalid rather than a 500.
+
+        DRF checks a cursor's form but not its position: a position that is
+        not a value of the ordering field (a word where a relevance rank is
+        an integer, a number past the column's range) fails while the query
+        is built or run. With a cursor given, any such failure is the
+        cursor's; without one it is ours and is raised as it is.
+        """
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError, DataError):
+            if request.query_params.get(self.cursor_query_param) is None:
+                raise
+            raise NotFound(self.invalid_cursor_message) from None
 
 
 async def apaginate(
