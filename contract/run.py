@@ -6,7 +6,12 @@ under ``.data/contract/`` when ``DATABASE_URL`` / ``REDIS_URL`` are unset, as
 loopback port and the job workers (a Celery worker on this run's own queues,
 and ``db_worker``), then runs the
 TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
-the schemathesis pass, and stops everything it started.
+the schemathesis pass, and stops everything it started. Between the two, the
+browser suite (``clients/typescript/browser/run.mjs``): Debian's Chromium,
+driven by playwright-core, runs the client's flows from a page on a second
+loopback origin (which the server allows by CORS), checks that a third origin
+gets nothing, and loads Swagger UI, Redoc and the admin (screenshots in
+``.data/browser/``).
 
 Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
 The schemathesis pass is two: valid data (``--max-time``, 60 s in CI), then
@@ -34,13 +39,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, override
 
 import httpx
 
-from apps.core import mailbox
 from apps.core.devstate import AlreadyRunning
 from apps.core.embedded import free_port
 from apps.core.stack import (
@@ -49,6 +54,7 @@ from apps.core.stack import (
     db_worker_command,
     uvicorn_command,
 )
+from apps.notifications import mailbox
 from contract.hooks import requires_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +65,11 @@ SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
 AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
 NEGATIVE_AUTH_REPORT = DATA_DIR / "contract-auth-report-negative.json"
-# Every email the contract run's workers send, one .eml each (apps.core.mailbox).
+# Every email the contract run's workers send, one .eml each (apps.notifications.mailbox).
 MAIL_DIR = DATA_DIR / "contract-mail"
 VERIFY_LINK = re.compile(r"/verify-email\?uid=(?P<uid>[^&\s]+)&token=(?P<token>[^&\s]+)")
+SCREENSHOT_DIR = DATA_DIR / "browser"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; .ci/run installs it
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
     "THROTTLE_LOGIN": "10000/m",
@@ -107,7 +115,9 @@ def log(message: str) -> None:
 
 def run(command: list[str], *, env: dict[str, str], cwd: Path = PROJECT_ROOT) -> None:
     log("$ " + " ".join(command))
+    started = time.monotonic()
     subprocess.run(command, env=env, cwd=cwd, check=True)
+    log(f"({time.monotonic() - started:.1f} s)")
 
 
 def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, str]:
@@ -171,12 +181,42 @@ def fuzz_identities(base_url: str) -> dict[str, str]:
     }
 
 
+NPM = ["npm", "--prefix", str(CLIENT_DIR)]
+
+
 def client_steps(base_url: str, env: dict[str, str]) -> None:
-    npm = ["npm", "--prefix", str(CLIENT_DIR)]
-    run([*npm, "ci", "--no-audit", "--no-fund"], env=env)
-    for script in ("generate", "typecheck", "check:no-any"):
-        run([*npm, "run", script], env=env)
-    run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
+    run([*NPM, "ci", "--no-audit", "--no-fund"], env=env)
+    for script in ("generate", "typecheck", "check:no-any", "check:minimal-calls"):
+        run([*NPM, "run", script], env=env)
+    run([*NPM, "run", "flows"], env={**env, "API_BASE_URL": base_url})
+
+
+@dataclass(frozen=True)
+class BrowserPorts:
+    """The static page's origin (allowed by CORS) and a stranger's (not allowed)."""
+
+    page: int
+    stranger: int
+
+    @property
+    def page_origin(self) -> str:
+        return f"http://127.0.0.1:{self.page}"
+
+
+def browser_step(base_url: str, env: dict[str, str], ports: BrowserPorts) -> None:
+    """The browser suite against the live server (needs the client's npm ci first)."""
+    chromium = env.get("CHROMIUM", CHROMIUM)
+    if not Path(chromium).exists():
+        raise RuntimeError(f"{chromium} not found: apt-get install -y chromium (.ci/run does)")
+    browser_env = {
+        **env,
+        "API_BASE_URL": base_url,
+        "PAGE_PORT": str(ports.page),
+        "STRANGER_PORT": str(ports.stranger),
+        "SCREENSHOT_DIR": str(SCREENSHOT_DIR),
+        "CHROMIUM": chromium,
+    }
+    run([*NPM, "run", "browser"], env=browser_env)
 
 
 class WebhookReceiver(BaseHTTPRequestHandler):
@@ -325,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="the full fuzzing run (no CI bounds)")
     parser.add_argument("--skip-client", action="store_true", help="only fuzz")
     parser.add_argument("--skip-fuzz", action="store_true", help="only the TypeScript client")
+    parser.add_argument("--skip-browser", action="store_true", help="no browser suite")
     parser.add_argument(
         "--max-time",
         type=int,
@@ -350,10 +391,14 @@ def main(argv: list[str] | None = None) -> int:
     # Emails as files: the fuzz user's verification link is read from there.
     shutil.rmtree(MAIL_DIR, ignore_errors=True)
     MAIL_DIR.mkdir(parents=True)
-    env["EMAIL_BACKEND"] = "apps.core.mailbox.EmailBackend"
+    env["EMAIL_BACKEND"] = "apps.notifications.mailbox.EmailBackend"
     env["EMAIL_FILE_PATH"] = str(MAIL_DIR)
     # Webhook endpoints may point at the local receiver (a loopback address).
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
+    # The browser suite's page origin is a frontend this server allows.
+    ports = BrowserPorts(page=free_port(), stranger=free_port())
+    allowed = [origin for origin in env.get("CORS_ALLOWED_ORIGINS", "").split(",") if origin]
+    env["CORS_ALLOWED_ORIGINS"] = ",".join([*allowed, ports.page_origin])
     # Queues of this run's own: a shared broker's other workers never take its jobs.
     env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
     stack = Stack(
@@ -383,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.skip_client:
             client_steps(base_url, env)
+            if not args.skip_browser:
+                browser_step(base_url, env, ports)
         if not args.skip_fuzz:
             max_time = args.max_time or (None if args.full else CI_MAX_SECONDS)
             negative = args.negative_max_time or (None if args.full else CI_NEGATIVE_MAX_SECONDS)

@@ -22,7 +22,7 @@ DATA_DIR = ROOT / ".data" / "loadtests"
 # name -> (ASGI app, readiness path)
 APPS = {
     "django": ("project.asgi:app", "/healthz"),
-    # The same app on Django's stock ASGIHandler: the "before" of apps.core.handler.
+    # The same app on Django's stock ASGIHandler: the "before" of apps.core.upstream.handler.
     "django-stock-handler": ("loadtests.stock_handler_asgi:app", "/healthz"),
     "bare": ("loadtests.bare_asgi:app", "/"),
     "fastapi": ("loadtests.fastapi_app:app", "/user"),

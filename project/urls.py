@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.docs import RedocView, SwaggerView, favicon, redoc_bundle
 from apps.core.health import healthz, readyz
+from apps.core.index import ApiIndexView
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("auth/", include("apps.accounts.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SwaggerView.as_view(url_name="schema"), name="swagger"),
@@ -32,7 +34,7 @@ if settings.ADMIN_URL:
 
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
-    urlpatterns.append(path("dev/mailbox/", include("apps.core.mailbox_views")))
+    urlpatterns.append(path("dev/mailbox/", include("apps.notifications.mailbox_views")))
 
 # --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
 if settings.BENCHMARK_ENDPOINTS:

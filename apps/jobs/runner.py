@@ -262,7 +262,10 @@ def _run_body(job: Job, step: int | None) -> Result:
     try:
         value = function(context, **job.kwargs)
     except Exception as exc:  # the job's own failure: recorded, then retried or final
-        logger.warning(
+        # A last attempt is an error (error tracking turns it into an event);
+        # one that will be retried is a warning.
+        logger.log(
+            logging.ERROR if context.is_final else logging.WARNING,
             "job attempt failed",
             extra={"job": str(job.pk), "attempt": context.attempt, "final": context.is_final},
             exc_info=True,

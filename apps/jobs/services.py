@@ -95,6 +95,10 @@ def job_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
     job = Job.objects.select_for_update().filter(pk=job_id, owner_id=owner.pk).first()
     if job is None:
         raise NotFound()
+    return _cancel(job)
+
+
+def _cancel(job: Job) -> Job:
     if job.status == JobStatus.CANCELLED:
         return job
     if job.status not in CANCELLABLE_STATUSES:
@@ -106,8 +110,47 @@ def job_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
     return job
 
 
-async def ajob_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
-    return await sync_to_async(job_cancel)(job_id=job_id, owner=owner)
+@transaction.atomic
+def job_cancel_by_staff(*, job_id: UUID) -> Job:
+    """Cancel any user's job that has not started (the admin's action); 409 otherwise.
+
+    Same rules as ``job_cancel``, without the owner check: only for staff.
+    """
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return _cancel(job)
+
+
+@transaction.atomic
+def job_retry(*, job_id: UUID) -> Job:
+    """Run a failed job again (the admin's action): back to ``queued`` with its
+    full retry budget (attempts and recoveries start from 0); a chain resumes
+    at the step that failed. Sent like a new dispatch: native in this
+    transaction, Celery after commit (the relay if the broker is down). Only a
+    failed job: 409 otherwise.
+    """
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    if job.status != JobStatus.FAILED:
+        raise Conflict(f"A {job.status} job cannot be retried.")
+    job.status = JobStatus.QUEUED
+    job.attempts = job.recoveries = 0
+    job.error_type = job.error_message = ""
+    job.result = None
+    job.enqueued_at = job.heartbeat_at = job.finished_at = None
+    if job.current_step is not None and job.steps:
+        steps = [dict(step) for step in job.steps]
+        steps[job.current_step].update(status=JobStatus.QUEUED.value, attempts=0, error=None)
+        job.steps = steps
+    job.save()
+    if job.backend == JobBackend.NATIVE:
+        send(job)
+        mark_enqueued(job.pk)
+    else:
+        transaction.on_commit(partial(_after_commit_send, job.pk), robust=True)
+    return job
 
 
 def job_outbox_relay(

@@ -404,6 +404,11 @@ def stack_env(*, database_url: str, redis: RedisServer) -> dict[str, str]:
         THROTTLE_LOGIN="100000/m",
         JOBS_QUEUE_PREFIX="faults-",
         JOBS_EXTRA_MODULES="tests.jobs.sample_jobs",
+        # Job recovery within a test's time: heartbeats, the lease and the
+        # reaper in seconds (production: 10 s, 60 s, 30 s).
+        JOBS_HEARTBEAT_INTERVAL="0.5s",
+        JOBS_LEASE="3s",
+        JOBS_REAPER_INTERVAL="1s",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(DATA_DIR / "emails"),
         EXPORTS_ROOT=str(DATA_DIR / "exports"),

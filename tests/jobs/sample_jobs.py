@@ -148,3 +148,21 @@ def log_native(context: JobContext, *, token: str) -> dict[str, str | None]:
 def log_celery(context: JobContext, *, token: str) -> dict[str, str | None]:
     logger.info("sample job says %s", token)
     return {"request_id": context.request_id}
+
+
+def _slow(token: str, seconds: float) -> dict[str, str]:
+    evidence().incr(f"slow:runs:{token}")
+    time.sleep(seconds)
+    return {"token": token}
+
+
+@job("test.slow", policy=fast(max_retries=2))
+def slow(context: JobContext, *, token: str, seconds: float) -> dict[str, str]:
+    """A Celery job that takes a while (the fault tests break things meanwhile)."""
+    return _slow(token, seconds)
+
+
+@job("test.native_slow")
+def native_slow(context: JobContext, *, token: str, seconds: float) -> dict[str, str]:
+    """The same, as a native job."""
+    return _slow(token, seconds)
