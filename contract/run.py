@@ -14,6 +14,9 @@ gets nothing, and loads Swagger UI, Redoc and the admin (screenshots in
 ``.data/browser/``).
 
 Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
+The schemathesis pass is two: valid data (``--max-time``, 60 s in CI), then
+invalid data (``--mode negative``, ``--negative-max-time``, 45 s in CI), where
+every answer must be a 4xx in the standard error shape.
 Auth for the fuzzer: two throwaway users signed up and logged in through the
 API (``fuzz_identities``); ``contract/hooks.py`` sends their tokens.
 
@@ -26,7 +29,9 @@ count as failed logins, and both guards are tested in ``tests/accounts``.
 import argparse
 import json
 import os
+import re
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -49,6 +54,7 @@ from apps.core.stack import (
     db_worker_command,
     uvicorn_command,
 )
+from apps.notifications import mailbox
 from contract.hooks import requires_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +64,10 @@ DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
 AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
+NEGATIVE_AUTH_REPORT = DATA_DIR / "contract-auth-report-negative.json"
+# Every email the contract run's workers send, one .eml each (apps.notifications.mailbox).
+MAIL_DIR = DATA_DIR / "contract-mail"
+VERIFY_LINK = re.compile(r"/verify-email\?uid=(?P<uid>[^&\s]+)&token=(?P<token>[^&\s]+)")
 SCREENSHOT_DIR = DATA_DIR / "browser"
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; .ci/run installs it
 GENEROUS_THROTTLES = {
@@ -81,8 +91,20 @@ CHECKS = [
     "content_type_conformance",
     "standard_error_shape",  # contract/hooks.py
 ]
+# The negative pass: data that breaks the schema (wrong types, missing or
+# extra fields, out-of-range values, NUL bytes). The API must never answer
+# it with a 500, and every error is the standard shape. (Not
+# negative_data_rejection: DRF's documented leniency, a number sent for a
+# string field or a page_size that is not a number falling back to the
+# default, is accepted on purpose.)
+NEGATIVE_CHECKS = [
+    "not_a_server_error",
+    "content_type_conformance",
+    "standard_error_shape",  # contract/hooks.py
+]
 CI_MAX_EXAMPLES = 25
 CI_MAX_SECONDS = 60
+CI_NEGATIVE_MAX_SECONDS = 45
 SERVER_LOG_TAIL = 40
 FULL_MAX_EXAMPLES = 500
 
@@ -117,13 +139,39 @@ def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, st
     return email, password, str(login.json()["token"])
 
 
+def verify_email(base_url: str, email: str, *, timeout: float = 60) -> None:
+    """Confirm ``email`` with the link of its verification email (read from
+    ``MAIL_DIR``, where the contract server's workers write every message)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in mailbox.messages(MAIL_DIR):
+            message = mailbox.parse(path)
+            if message["To"] != email:
+                continue
+            link = VERIFY_LINK.search(mailbox.text_body(message))
+            if link is None:
+                continue
+            verified = httpx.post(
+                f"{base_url}/api/v1/auth/email/verify",
+                json={"uid": link.group("uid"), "token": link.group("token")},
+                timeout=30,
+            )
+            if verified.status_code != 200:
+                raise RuntimeError(f"email verify answered {verified.status_code}: {verified.text}")
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"no verification email for {email} in {MAIL_DIR} after {timeout} s")
+
+
 def fuzz_identities(base_url: str) -> dict[str, str]:
     """Environment for contract/hooks.py: the fuzz user's token and the spare user's login.
 
     The spare user takes the operations that end sessions (see the hooks), so
-    they cannot end the fuzz user's token mid-run.
+    they cannot end the fuzz user's token mid-run. The fuzz user's email is
+    verified (inviting needs it).
     """
-    _, _, fuzz_token = sign_up_and_log_in(base_url, client_name="fuzz")
+    fuzz_email, _, fuzz_token = sign_up_and_log_in(base_url, client_name="fuzz")
+    verify_email(base_url, fuzz_email)
     spare_email, spare_password, _ = sign_up_and_log_in(base_url, client_name="fuzz-spare")
     return {
         "CONTRACT_BASE_URL": base_url,
@@ -225,17 +273,20 @@ def unauthenticated_operations(
     ]
 
 
-def fuzz_step(base_url: str, env: dict[str, str], *, full: bool, max_time: int | None) -> None:
-    schema_url = f"{base_url}/api/v1/schema/?format=json"
-    schema = httpx.get(schema_url, timeout=10).json()
-    if not schema.get("paths"):
-        # schemathesis exits 2 on a schema without operations; say so loudly.
-        log("schemathesis: the schema has no operations yet; nothing to fuzz")
-        return
+def schemathesis_command(
+    schema_url: str,
+    env: dict[str, str],
+    *,
+    mode: str,
+    checks: list[str],
+    full: bool,
+    max_time: int | None,
+) -> list[str]:
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(SCHEMATHESIS_CONFIG),
         "run", schema_url,
-        "--checks", ",".join(CHECKS),
+        "--mode", mode,
+        "--checks", ",".join(checks),
         "--max-examples", str(FULL_MAX_EXAMPLES if full else CI_MAX_EXAMPLES),
         "--workers", "1",
         "--seed", env.get("CONTRACT_SEED", "20261124"),
@@ -244,17 +295,46 @@ def fuzz_step(base_url: str, env: dict[str, str], *, full: bool, max_time: int |
     ]  # fmt: skip
     if max_time is not None:
         command += ["--max-time", str(max_time)]
+    return command
+
+
+def fuzz_step(
+    base_url: str,
+    env: dict[str, str],
+    *,
+    full: bool,
+    max_time: int | None,
+    negative_max_time: int | None,
+) -> None:
+    """Two schemathesis passes, each bounded in time unless ``full``: valid data
+    (positive: responses conform to the schema), then invalid data (negative:
+    every answer is a 4xx in the standard shape, never a 500)."""
+    schema_url = f"{base_url}/api/v1/schema/?format=json"
+    schema = httpx.get(schema_url, timeout=10).json()
+    if not schema.get("paths"):
+        # schemathesis exits 2 on a schema without operations; say so loudly.
+        log("schemathesis: the schema has no operations yet; nothing to fuzz")
+        return
     identities = fuzz_identities(base_url)
     AUTH_REPORT.unlink(missing_ok=True)
     log("fuzzing as a throwaway user; session-ending operations as a second one")
+    passes = [
+        ("positive", CHECKS, max_time, AUTH_REPORT),
+        ("negative", NEGATIVE_CHECKS, negative_max_time, NEGATIVE_AUTH_REPORT),
+    ]
     with webhook_receiver() as webhook_url:
-        run(
-            command,
-            env={
-                **env, **identities, "CONTRACT_WEBHOOK_URL": webhook_url,
-                "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(AUTH_REPORT),
-            },
-        )  # fmt: skip
+        for mode, checks, seconds, report in passes:
+            log(f"schemathesis: the {mode} pass" + (f" ({seconds} s)" if seconds else ""))
+            command = schemathesis_command(
+                schema_url, env, mode=mode, checks=checks, full=full, max_time=seconds
+            )
+            run(
+                command,
+                env={
+                    **env, **identities, "CONTRACT_WEBHOOK_URL": webhook_url,
+                    "SCHEMATHESIS_HOOKS": "contract.hooks", "CONTRACT_AUTH_REPORT": str(report),
+                },
+            )  # fmt: skip
     log(f"the local webhook receiver got {WebhookReceiver.deliveries} deliveries")
     missed = unauthenticated_operations(schema, json.loads(AUTH_REPORT.read_text()))
     if missed:
@@ -290,7 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         "--max-time",
         type=int,
         metavar="SECONDS",
-        help=f"fuzzing wall clock (default: {CI_MAX_SECONDS} s; none with --full)",
+        help=f"the positive pass's wall clock (default: {CI_MAX_SECONDS} s; none with --full)",
+    )
+    parser.add_argument(
+        "--negative-max-time",
+        type=int,
+        metavar="SECONDS",
+        help=f"the negative pass's wall clock (default: {CI_NEGATIVE_MAX_SECONDS} s; "
+        "none with --full)",
     )
     args = parser.parse_args(argv)
 
@@ -301,6 +388,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, rate in GENEROUS_THROTTLES.items():
         env.setdefault(name, rate)
     env.setdefault("AXES_FAILURE_LIMIT", GENEROUS_AXES_FAILURE_LIMIT)
+    # Emails as files: the fuzz user's verification link is read from there.
+    shutil.rmtree(MAIL_DIR, ignore_errors=True)
+    MAIL_DIR.mkdir(parents=True)
+    env["EMAIL_BACKEND"] = "apps.notifications.mailbox.EmailBackend"
+    env["EMAIL_FILE_PATH"] = str(MAIL_DIR)
     # Webhook endpoints may point at the local receiver (a loopback address).
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
     # The browser suite's page origin is a frontend this server allows.
@@ -340,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
                 browser_step(base_url, env, ports)
         if not args.skip_fuzz:
             max_time = args.max_time or (None if args.full else CI_MAX_SECONDS)
-            fuzz_step(base_url, env, full=args.full, max_time=max_time)
+            negative = args.negative_max_time or (None if args.full else CI_NEGATIVE_MAX_SECONDS)
+            fuzz_step(base_url, env, full=args.full, max_time=max_time, negative_max_time=negative)
         log("all passed")
         return 0
     except AlreadyRunning as exc:

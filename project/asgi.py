@@ -19,7 +19,7 @@ import gc
 import json
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, cast
+from typing import Any, cast, override
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,7 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 import django
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.asgi import ASGIHandler
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 # What django.core.asgi.get_asgi_application() does, with our handler: Django's
 # minus its per-request thread hops (see apps.core.upstream.handler).
@@ -51,7 +53,26 @@ from apps.core.redis import close_redis, open_redis
 
 assert_safe_configuration()
 
-static_app = ASGIStaticFilesHandler(django_app)
+
+class StaticFilesApp(ASGIStaticFilesHandler):
+    """Django's static file handler (``ASGIStaticFilesHandler``), where a path that
+    cannot name a static file is a 404 whatever it holds.
+
+    Django's only turns ``Http404`` into a response: a path that walks out of a
+    static directory (``/static/..%2f..%2fetc/passwd`` raises
+    ``SuspiciousFileOperation``) or one the file system refuses escaped as an
+    exception, a 500 without the JSON body.
+    """
+
+    @override
+    def serve(self, request: HttpRequest) -> HttpResponse | FileResponse:
+        try:
+            return super().serve(request)
+        except (SuspiciousOperation, ValueError, OSError) as exc:
+            raise Http404("Not found.") from exc
+
+
+static_app = StaticFilesApp(django_app)
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 

@@ -20,6 +20,7 @@ schema views authenticate nobody (``SERVE_AUTHENTICATION``). It:
 - never lists the user's other tokens (a periodic job purges expired ones).
 """
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,7 +76,11 @@ def token_from_header(header: str | None) -> str | None:
     """
     if not header:
         return None
-    parts = header.split()
+    # HTTP separates with spaces and tabs only; str.split() would also split on
+    # NBSP and other Unicode spaces, and return [] for a header made of them.
+    parts = [part for part in re.split(r"[ \t]+", header) if part]
+    if not parts:
+        raise exceptions.AuthenticationFailed(_("Invalid Authorization header: it is blank."))
     if parts[0].lower() != HEADER_SCHEME.lower():
         return None
     if len(parts) != 2:

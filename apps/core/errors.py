@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, override
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
@@ -168,6 +168,7 @@ class ExceptionHandler(StandardExceptionHandler):
 
     Model and password validators raise Django's ValidationError; without this
     it would be an unhandled exception (a 500) instead of the client's mistake.
+    The same for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a 413).
     """
 
     @override
@@ -176,6 +177,10 @@ class ExceptionHandler(StandardExceptionHandler):
             return as_api_exception(exc)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=as_serializer_error(exc))
+        if isinstance(exc, RequestDataTooBig):
+            # Raised while DRF reads the body, when no body guard ran before
+            # (project.asgi refuses it first under a server).
+            return as_api_exception(PayloadTooLarge())
         if is_unavailable(exc):
             # A failure of the database opens the breaker. The breaker's own
             # refusal does not, nor does a pool that was retired (PoolClosed) or

@@ -8,16 +8,17 @@ statement still bumps ``version`` atomically and never writes stale values
 of fields it was not asked to change.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.errors import NotFound, PermissionDenied, PreconditionFailed
+from apps.core.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from apps.documents.models import Document, DocumentStatus
 from apps.workspaces.access import has_role
 from apps.workspaces.events import DOCUMENT_CREATED, DOCUMENT_DELETED, DOCUMENT_UPDATED, publish
@@ -40,6 +41,36 @@ def document_payload(document: Document) -> dict[str, Any]:
     }
 
 
+# PostgreSQL's program_limit_exceeded: here, a tsvector over its 1 MB limit.
+PROGRAM_LIMIT_EXCEEDED = "54000"
+
+
+@contextmanager
+def _within_search_index_limits() -> Iterator[None]:
+    """Turn "this text is too big for its full-text index" into the client's 400.
+
+    ``search_vector`` is a ``tsvector`` generated from title and body, and a
+    ``tsvector`` holds at most 1 MB: a body of many distinct words under the
+    request size limit can exceed it (how much depends on the words, so no
+    length limit on the field can say it in advance). The database refuses
+    the write; the caller's transaction is rolled back by the raise.
+    """
+    try:
+        yield
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != PROGRAM_LIMIT_EXCEEDED:
+            raise
+        raise InvalidInput(
+            {
+                "body": [
+                    "This text has too many distinct words for the search index "
+                    "(PostgreSQL's tsvector holds at most 1 MB); shorten it."
+                ]
+            },
+            code="too_long_to_index",
+        ) from exc
+
+
 def _fresh(document_id: UUID) -> Document:
     return Document.objects.defer("search_vector").get(pk=document_id)
 
@@ -55,14 +86,15 @@ def document_create(
     tags: Sequence[str] = (),
 ) -> Document:
     """Create a document (any member); publishes ``document.created``."""
-    created = Document.objects.create(
-        workspace_id=workspace_id,
-        author=author,
-        title=title,
-        body=body,
-        status=status,
-        tags=list(tags),
-    )
+    with _within_search_index_limits():
+        created = Document.objects.create(
+            workspace_id=workspace_id,
+            author=author,
+            title=title,
+            body=body,
+            status=status,
+            tags=list(tags),
+        )
     document = _fresh(created.pk)
     publish(workspace_id, DOCUMENT_CREATED, document_payload(document))
     return document
@@ -98,7 +130,8 @@ def document_update(
         if document is None:
             raise _precondition_or_missing(workspace_id=workspace_id, document_id=document_id)
         return document
-    updated = rows.update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    with _within_search_index_limits():
+        updated = rows.update(**changes, version=F("version") + 1, updated_at=timezone.now())
     if not updated:
         raise _precondition_or_missing(workspace_id=workspace_id, document_id=document_id)
     document = _fresh(document_id)

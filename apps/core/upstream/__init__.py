@@ -265,4 +265,42 @@ MIRRORS: tuple[Mirror, ...] = (
         "relies on",
         "3f0c1a835ff2b632256f18c464147e7d3fa923860113cc2ea61bfb6a78090650",
     ),
+    # No malformed request gets a 500 (docs/security.md).
+    Mirror(
+        "django.contrib.staticfiles.handlers.StaticFilesHandlerMixin.get_response_async",
+        "project.asgi.StaticFilesApp.serve",
+        "relies on",
+        "b6327375c7333f7cffa15b73416cdd7e635d3ab953829b9e891261a337eed6c0",
+    ),
+    Mirror(
+        "rest_framework.parsers.JSONParser.parse",
+        "apps.core.parsers.JSONParser.parse",
+        "relies on",
+        "c3e7fe4eca088920b28e087ffe45c2bb7b24ebcb8b1ef36bc11e02f7140e2b25",
+    ),
+    Mirror(
+        "rest_framework.renderers.JSONRenderer.render",
+        "apps.core.renderers.ORJSONRenderer.render",
+        "relies on",
+        "9a136d750c0b09d1c9c98f290caf9e8aac99872dcc1e93bf14d7fcf47f8f5ab1",
+    ),
+    # A new password revokes every session; a hash upgrade at login does not.
+    Mirror(
+        "django.contrib.auth.base_user.AbstractBaseUser.set_password",
+        "apps.accounts.signals.revoke_sessions_on_user_save",
+        "relies on",
+        "f3b18e8be735b26f803fb520c3eb520a4131157dfcfa1065547f196d2ab39c5e",
+    ),
+    Mirror(
+        "django.contrib.auth.base_user.AbstractBaseUser.check_password",
+        "apps.accounts.signals.revoke_sessions_on_user_save",
+        "relies on",
+        "ffea4dfbd8ebf1ebdee8b1909edf155dd13d8956625062c55295a6a68830289a",
+    ),
+    Mirror(
+        "django.contrib.auth.base_user.AbstractBaseUser.save",
+        "apps.accounts.signals.revoke_sessions_on_user_save",
+        "relies on",
+        "57b7406b6523192184184ba6ea960a93ce7226f6d04e28939db9accc1e89df9a",
+    ),
 )
