@@ -28,6 +28,7 @@ import redis
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from apps.core import metrics
 from apps.core.redis import BatchedGet, get_redis
 
 logger = logging.getLogger(__name__)
@@ -110,12 +111,15 @@ _lookups = BatchedGet()
 
 async def aget(digest: str) -> TokenEntry | None:
     if not _available():
+        metrics.count_token_fallback()
         return None
     try:
         raw = await _lookups.get(entry_key(digest))
     except RedisError as error:
         _trip(error)
+        metrics.count_token_fallback()
         return None
+    metrics.count_token_lookup(raw is not None)
     return decode(raw) if raw is not None else None
 
 

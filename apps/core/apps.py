@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
         from django.middleware.clickjacking import XFrameOptionsMiddleware
         from django.middleware.security import SecurityMiddleware
 
-        from apps.core import checks, jsonfield  # noqa: F401  (system checks, schema extension)
+        from apps.core import checks, jsonfield, metrics  # noqa: F401  (system checks, schema extension)
         from apps.core.middleware import inline_acall
         from apps.core.sentry import init_sentry
 
@@ -23,3 +23,4 @@ class CoreConfig(AppConfig):
         for middleware in (SecurityMiddleware, XFrameOptionsMiddleware):
             middleware.__acall__ = inline_acall  # type: ignore[method-assign]
         init_sentry()  # error tracking, only when SENTRY_DSN is set
+        metrics.setup()  # only when METRICS_ENABLED

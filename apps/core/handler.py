@@ -67,6 +67,8 @@ from django.dispatch import Signal
 from django.http.response import HttpResponseBase
 from django.urls import set_script_prefix
 
+from apps.core.metrics import note_route
+
 Receiver = Callable[..., Any]
 
 # Django's own receivers, each a no-op at that moment unless the request ran
@@ -162,6 +164,7 @@ class AsyncHandler(ASGIHandler):
                     async with asyncio.TaskGroup() as tg:
                         _ = tg.create_task(self.listen_for_disconnect(receive))
                         response = await self.run_get_response(request)
+                        note_route(scope, request)  # ours: the metrics' route label
                         await self.send_response(response, send)
                         raise RequestProcessed
                 except* (RequestProcessed, RequestAborted):
