@@ -31,6 +31,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +105,24 @@ def tidy(directory: Path) -> list[int]:
 
     Call while holding ``scraping(directory)``. Returns the pids tidied away.
     """
-    _recover(directory)
+    finish(directory)
     pids = dead_processes(directory)
-    if not pids:
-        return []
+    if pids:
+        commit(directory, stage(directory, pids))
+        finish(directory)
+    return pids
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A staged merge: the new archives (``*.new``) and the files they replace."""
+
+    archives: list[Path]
+    remove: list[Path]
+
+
+def stage(directory: Path, pids: list[int]) -> Merge:
+    """Delete dead ``pids``' gauges; write archives that include their counters, aside."""
     merged: dict[str, list[Path]] = {kind: [] for kind in ADDITIVE_KINDS}
     for pid in pids:
         remove_gauges(directory, pid)
@@ -115,17 +130,20 @@ def tidy(directory: Path) -> list[int]:
             match = _PROCESS_FILE.match(path.name)
             if match is not None and match["kind"] in merged:
                 merged[match["kind"]].append(path)
-    new_archives = [
-        _write_merged(directory, kind, paths) for kind, paths in merged.items() if paths
-    ]
-    inputs = [path for paths in merged.values() for path in paths]
-    inputs += [lock_path(directory, pid) for pid in pids]
-    journal = {"archives": [str(path) for path in new_archives], "remove": [str(p) for p in inputs]}
+    archives = [_write_merged(directory, kind, paths) for kind, paths in merged.items() if paths]
+    remove = [path for paths in merged.values() for path in paths]
+    return Merge(archives, remove + [lock_path(directory, pid) for pid in pids])
+
+
+def commit(directory: Path, merge: Merge) -> None:
+    """Make a staged merge the truth: from here on ``finish`` completes it."""
+    journal = {
+        "archives": [str(path) for path in merge.archives],
+        "remove": [str(path) for path in merge.remove],
+    }
     staged = directory / (JOURNAL + ".new")
     staged.write_text(json.dumps(journal))
-    staged.rename(directory / JOURNAL)  # the commit point
-    _recover(directory)
-    return pids
+    staged.rename(directory / JOURNAL)
 
 
 def _write_merged(directory: Path, kind: str, paths: list[Path]) -> Path:
@@ -150,7 +168,7 @@ def _write_merged(directory: Path, kind: str, paths: list[Path]) -> Path:
     return staged
 
 
-def _recover(directory: Path) -> None:
+def finish(directory: Path) -> None:
     """Complete a committed merge (its journal exists), else drop its staged files."""
     journal_path = directory / JOURNAL
     if journal_path.exists():

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.core.metrics import files
 
@@ -50,7 +51,13 @@ def claim() -> None:
     with _guard:
         if _state.pid == os.getpid() and _state.lock_fd is not None:
             return
-        fd = os.open(files.lock_path(directory, os.getpid()), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(files.lock_path(directory, os.getpid()), os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            raise ImproperlyConfigured(
+                f"PROMETHEUS_MULTIPROC_DIR={directory} does not exist; create it (empty) "
+                "before starting the processes that share it"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
