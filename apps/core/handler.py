@@ -46,8 +46,9 @@ So ``AsyncHandler`` skips a hop only when it can prove it does nothing:
 
 Everything else (body reading, disconnect handling, sending) is Django's code.
 ``handle`` mirrors Django 6.1's ``ASGIHandler.handle`` line for line except for
-the two hops (and ``RequestProcessed``, defined once instead of per request);
-re-check it when upgrading Django.
+the two hops, ``RequestProcessed`` (defined once instead of per request) and
+one line that hands the route template Django resolved to the metrics
+(``apps.core.metrics.note_route``); re-check it when upgrading Django.
 """
 
 import asyncio
