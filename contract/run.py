@@ -6,7 +6,12 @@ under ``.data/contract/`` when ``DATABASE_URL`` / ``REDIS_URL`` are unset, as
 loopback port and the job workers (a Celery worker on this run's own queues,
 and ``db_worker``), then runs the
 TypeScript client (``npm ci``, generate, typecheck, check:no-any, flows) and
-the schemathesis pass, and stops everything it started.
+the schemathesis pass, and stops everything it started. Between the two, the
+browser suite (``clients/typescript/browser/run.mjs``): Debian's Chromium,
+driven by playwright-core, runs the client's flows from a page on a second
+loopback origin (which the server allows by CORS), checks that a third origin
+gets nothing, and loads Swagger UI, Redoc and the admin (screenshots in
+``.data/browser/``).
 
 Budget: ``--full`` lifts the CI bounds (examples per operation, wall clock).
 Auth for the fuzzer: two throwaway users signed up and logged in through the
@@ -25,9 +30,11 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, override
@@ -51,6 +58,8 @@ DATABASE = "contract"
 SCHEMATHESIS_CONFIG = PROJECT_ROOT / "contract" / "schemathesis.toml"
 SERVER_LOG = DATA_DIR / "contract-server.log"
 AUTH_REPORT = DATA_DIR / "contract-auth-report.json"
+SCREENSHOT_DIR = DATA_DIR / "browser"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; .ci/run installs it
 GENEROUS_THROTTLES = {
     "THROTTLE_SIGNUP": "10000/m",
     "THROTTLE_LOGIN": "10000/m",
@@ -84,7 +93,9 @@ def log(message: str) -> None:
 
 def run(command: list[str], *, env: dict[str, str], cwd: Path = PROJECT_ROOT) -> None:
     log("$ " + " ".join(command))
+    started = time.monotonic()
     subprocess.run(command, env=env, cwd=cwd, check=True)
+    log(f"({time.monotonic() - started:.1f} s)")
 
 
 def sign_up_and_log_in(base_url: str, *, client_name: str) -> tuple[str, str, str]:
@@ -122,12 +133,42 @@ def fuzz_identities(base_url: str) -> dict[str, str]:
     }
 
 
+NPM = ["npm", "--prefix", str(CLIENT_DIR)]
+
+
 def client_steps(base_url: str, env: dict[str, str]) -> None:
-    npm = ["npm", "--prefix", str(CLIENT_DIR)]
-    run([*npm, "ci", "--no-audit", "--no-fund"], env=env)
-    for script in ("generate", "typecheck", "check:no-any"):
-        run([*npm, "run", script], env=env)
-    run([*npm, "run", "flows"], env={**env, "API_BASE_URL": base_url})
+    run([*NPM, "ci", "--no-audit", "--no-fund"], env=env)
+    for script in ("generate", "typecheck", "check:no-any", "check:minimal-calls"):
+        run([*NPM, "run", script], env=env)
+    run([*NPM, "run", "flows"], env={**env, "API_BASE_URL": base_url})
+
+
+@dataclass(frozen=True)
+class BrowserPorts:
+    """The static page's origin (allowed by CORS) and a stranger's (not allowed)."""
+
+    page: int
+    stranger: int
+
+    @property
+    def page_origin(self) -> str:
+        return f"http://127.0.0.1:{self.page}"
+
+
+def browser_step(base_url: str, env: dict[str, str], ports: BrowserPorts) -> None:
+    """The browser suite against the live server (needs the client's npm ci first)."""
+    chromium = env.get("CHROMIUM", CHROMIUM)
+    if not Path(chromium).exists():
+        raise RuntimeError(f"{chromium} not found: apt-get install -y chromium (.ci/run does)")
+    browser_env = {
+        **env,
+        "API_BASE_URL": base_url,
+        "PAGE_PORT": str(ports.page),
+        "STRANGER_PORT": str(ports.stranger),
+        "SCREENSHOT_DIR": str(SCREENSHOT_DIR),
+        "CHROMIUM": chromium,
+    }
+    run([*NPM, "run", "browser"], env=browser_env)
 
 
 class WebhookReceiver(BaseHTTPRequestHandler):
@@ -244,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="the full fuzzing run (no CI bounds)")
     parser.add_argument("--skip-client", action="store_true", help="only fuzz")
     parser.add_argument("--skip-fuzz", action="store_true", help="only the TypeScript client")
+    parser.add_argument("--skip-browser", action="store_true", help="no browser suite")
     parser.add_argument(
         "--max-time",
         type=int,
@@ -261,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("AXES_FAILURE_LIMIT", GENEROUS_AXES_FAILURE_LIMIT)
     # Webhook endpoints may point at the local receiver (a loopback address).
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true")
+    # The browser suite's page origin is a frontend this server allows.
+    ports = BrowserPorts(page=free_port(), stranger=free_port())
+    allowed = [origin for origin in env.get("CORS_ALLOWED_ORIGINS", "").split(",") if origin]
+    env["CORS_ALLOWED_ORIGINS"] = ",".join([*allowed, ports.page_origin])
     # Queues of this run's own: a shared broker's other workers never take its jobs.
     env.setdefault("JOBS_QUEUE_PREFIX", f"contract-{uuid.uuid4().hex[:8]}-")
     stack = Stack(
@@ -290,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.skip_client:
             client_steps(base_url, env)
+            if not args.skip_browser:
+                browser_step(base_url, env, ports)
         if not args.skip_fuzz:
             max_time = args.max_time or (None if args.full else CI_MAX_SECONDS)
             fuzz_step(base_url, env, full=args.full, max_time=max_time)

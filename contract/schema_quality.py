@@ -52,3 +52,99 @@ def problems(schema: dict[str, Any]) -> list[str]:
                 if ref != ERROR_REF:
                     found.append(f"{where}: error {code} is not the shared ErrorResponse ({ref})")
     return found
+
+
+# --- summaries, descriptions, examples that match their schema -----------------
+
+
+def description_problems(schema: dict[str, Any]) -> list[str]:
+    """Operations without a summary (Redoc's title) or a description (what it does)."""
+    found: list[str] = []
+    for path, item in sorted((schema.get("paths") or {}).items()):
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            for field in ("summary", "description"):
+                if not str(operation.get(field, "")).strip():
+                    found.append(f"{method.upper()} {path}: no {field}")
+    return found
+
+
+def _json_schema(node: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: ``nullable: true`` becomes a null alternative."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if not node.get("nullable"):
+        return converted
+    if isinstance(converted.get("type"), str):
+        converted["type"] = [converted["type"], "null"]
+        if "enum" in converted:
+            converted["enum"] = [*converted["enum"], None]
+        return converted
+    return {"anyOf": [converted, {"type": "null"}]}
+
+
+def _examples(container: dict[str, Any]) -> list[tuple[str, Any]]:
+    media = _json(container) or {}
+    named = [
+        (name, example.get("value")) for name, example in (media.get("examples") or {}).items()
+    ]
+    return named + ([("example", media["example"])] if "example" in media else [])
+
+
+def _is_page(value: Any) -> bool:
+    return isinstance(value, dict) and {"next", "previous", "results"} <= set(value)
+
+
+def example_problems(schema: dict[str, Any]) -> list[str]:
+    """Every request and response example that its own schema does not accept.
+
+    Also a page of pages: drf-spectacular wraps a list operation's example in
+    the paginated envelope itself, so an example written as a whole page ends
+    up nested in a second one.
+    """
+    from jsonschema import Draft7Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    document = _json_schema(schema)
+    registry: Registry[Any] = Registry().with_resource(
+        "urn:schema", Resource.from_contents(document, default_specification=DRAFT7)
+    )
+
+    def check(where: str, target: Any, examples: list[tuple[str, Any]]) -> list[str]:
+        ref = (target or {}).get("$ref")
+        if ref is None or not examples:
+            return []
+        validator = Draft7Validator(
+            {"$ref": "urn:schema" + ref}, registry=registry, format_checker=FormatChecker()
+        )
+        found = []
+        for name, value in examples:
+            for error in validator.iter_errors(value):
+                at = "/".join(str(part) for part in error.absolute_path) or "(root)"
+                found.append(f"{where} example {name!r} at {at}: {error.message}")
+            if _is_page(value) and any(_is_page(item) for item in value["results"]):
+                found.append(f"{where} example {name!r} is a page of pages")
+        return found
+
+    found: list[str] = []
+    for path, item in sorted((schema.get("paths") or {}).items()):
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            where = f"{method.upper()} {path}"
+            body = operation.get("requestBody") or {}
+            found += check(f"{where} request", (_json(body) or {}).get("schema"), _examples(body))
+            for code, response in (operation.get("responses") or {}).items():
+                found += check(
+                    f"{where} response {code}",
+                    (_json(response) or {}).get("schema"),
+                    _examples(response),
+                )
+    return found

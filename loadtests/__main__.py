@@ -213,9 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                 if phase.token:
                     warm_token_cache(servers, seeded["token"])
                 url = servers.base_url(phase.server)
-                result = run_phase(
-                    phase, profile, url, seeded, 1 if pinned else None, round_number, patch_slices
-                )
+                cpu = 1 if pinned else None
+                result = run_phase(phase, profile, url, seeded, cpu, round_number, patch_slices)
                 rounds[phase.name].append(result)
                 print(
                     f"loadtests: round {round_number}: {phase.name}: {result.rps:.0f} req/s",

@@ -3,7 +3,7 @@
 Where a Django request spends its time: drives ``project.asgi.app`` in-process
 (no socket) N times on one event loop under pyinstrument and prints the call
 tree, the framework floor without uvicorn or the network. ``--handler django``
-swaps in Django's stock ``ASGIHandler`` for ``apps.core.handler.AsyncHandler``.
+swaps in Django's stock ``ASGIHandler`` for ``apps.core.upstream.handler.AsyncHandler``.
 ``--compare`` does not profile: it times rounds of N requests through each
 handler alternately and prints requests per second of each (compare the two
 only within one run). ``--versus OTHER`` times PATH and OTHER alternately
@@ -66,7 +66,7 @@ def _app(handler: str) -> Any:
     from django.core.handlers.asgi import ASGIHandler
 
     import project.asgi
-    from apps.core.handler import AsyncHandler
+    from apps.core.upstream.handler import AsyncHandler
 
     project.asgi.django_app = AsyncHandler() if handler == "ours" else ASGIHandler()
     return project.asgi.app
@@ -112,7 +112,7 @@ async def _compare(path: str, count: int, rounds: int) -> None:
 
     app = _app("ours")
     import project.asgi
-    from apps.core.handler import AsyncHandler
+    from apps.core.upstream.handler import AsyncHandler
 
     handlers = {"django": ASGIHandler(), "ours": AsyncHandler()}
     best = dict.fromkeys(handlers, 0.0)

@@ -118,7 +118,7 @@ LOGIN_BURST = Phase(
 def _twins(name: str, path: str, user_class: str, expect: str | None = None) -> list[Phase]:
     """One endpoint of ours and its FastAPI twin (``loadtests.fastapi_twins``), same path."""
     return [
-        Phase(name, server, path, user_class, True, 1500, expect=expect)
+        Phase(name, server, path, user_class, True, 2000, expect=expect)
         for name, server in ((name, "django"), (f"fastapi-{name}", "fastapi"))
     ]
 

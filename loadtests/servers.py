@@ -28,7 +28,7 @@ APPS = {
     "django": ("project.asgi:app", "/healthz"),
     # The same app with metrics on: what they cost the hot path.
     "django-metrics": ("project.asgi:app", "/healthz"),
-    # The same app on Django's stock ASGIHandler: the "before" of apps.core.handler.
+    # The same app on Django's stock ASGIHandler: the "before" of apps.core.upstream.handler.
     "django-stock-handler": ("loadtests.stock_handler_asgi:app", "/healthz"),
     "bare": ("loadtests.bare_asgi:app", "/"),
     "fastapi": ("loadtests.fastapi_app:app", "/user"),

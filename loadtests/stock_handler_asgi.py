@@ -1,6 +1,6 @@
 """``project.asgi.app`` with Django's stock ``ASGIHandler`` (benchmark only).
 
-The "before" of ``apps.core.handler.AsyncHandler``: the runner serves /me
+The "before" of ``apps.core.upstream.handler.AsyncHandler``: the runner serves /me
 through both, side by side, and reports each as a fraction of the bare ASGI app.
 """
 

@@ -12,7 +12,7 @@
 - writes one access-log line per HTTP request, with its request id
   (``apps.core.access_log``; ``ACCESS_LOG``), and counts it in the metrics
   (``apps.core.metrics``; ``METRICS_ENABLED``);
-- hands every other ``http`` request to Django (``apps.core.handler.AsyncHandler``:
+- hands every other ``http`` request to Django (``apps.core.upstream.handler.AsyncHandler``:
   Django's ASGI handler without its per-request thread hops).
 """
 
@@ -35,10 +35,10 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.handlers.asgi import ASGIHandler
 
 # What django.core.asgi.get_asgi_application() does, with our handler: Django's
-# minus its per-request thread hops (see apps.core.handler).
+# minus its per-request thread hops (see apps.core.upstream.handler).
 django.setup(set_prefix=False)
 
-from apps.core.handler import AsyncHandler
+from apps.core.upstream.handler import AsyncHandler
 
 django_app: ASGIHandler = AsyncHandler()
 

@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.docs import RedocView, SwaggerView, favicon, redoc_bundle
 from apps.core.health import healthz, readyz
+from apps.core.index import ApiIndexView
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("auth/", include("apps.accounts.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SwaggerView.as_view(url_name="schema"), name="swagger"),
@@ -24,8 +26,11 @@ urlpatterns = [
     path("api/v1/", include("apps.documents.urls")),
     path("api/v1/", include("apps.webhooks.urls")),
     path("api/v1/", include("apps.exports.urls")),
-    path("admin/", admin.site.urls),
 ]
+
+# The admin where ADMIN_URL says, or nowhere when it is empty.
+if settings.ADMIN_URL:
+    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))
 
 # --- operations: the Prometheus scrape endpoint, off unless METRICS_ENABLED ---
 if settings.METRICS_ENABLED:
@@ -35,7 +40,7 @@ if settings.METRICS_ENABLED:
 
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
-    urlpatterns.append(path("dev/mailbox/", include("apps.core.mailbox_views")))
+    urlpatterns.append(path("dev/mailbox/", include("apps.notifications.mailbox_views")))
 
 # --- performance: benchmark-only endpoints, off unless BENCHMARK_ENDPOINTS ---
 if settings.BENCHMARK_ENDPOINTS:

@@ -2,11 +2,12 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.core.cache import cache
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 from django.test import AsyncClient
+from psycopg import AsyncCursor
 
 from apps.core.db import close_pool
 from apps.core.redis import close_redis
@@ -48,14 +49,44 @@ def api() -> AsyncClient:
 
 
 @pytest.fixture
+def thread_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of every function asgiref runs in a worker thread during the test
+    (each ``sync_to_async`` call: a thread hop), in order."""
+    calls: list[str] = []
+    original = SyncToAsync.__call__
+
+    async def recording_call(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", recording_call)
+    return calls
+
+
+@pytest.fixture
 def orm_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """SQL of every ORM query run during the test, in any thread.
+    """SQL of every query run during the test: the ORM's in any thread, and the
+    statements run on the async pool (``apps.core.aquery``, the authenticator).
 
     ``CaptureQueriesContext`` only sees the calling thread's connection; the
     async ORM runs its queries in a worker thread.
+
+    Not recorded: the token cache's trust renewal (the revocation outbox read,
+    ``apps.accounts.token_cache``), which a process runs at most once per
+    ``TOKEN_REVOCATION_CHECK_INTERVAL`` whatever the request, so whether it
+    lands inside a test's request is a matter of timing.
     """
     seen: list[str] = []
     execute, executemany = CursorWrapper.execute, CursorWrapper.executemany
+    async_execute = AsyncCursor.execute
+
+    async def recording_async_execute(
+        self: AsyncCursor[Any], query: Any, params: Any = None, **kwargs: Any
+    ) -> AsyncCursor[Any]:
+        sql = str(query)
+        if sql.strip() and "accounts_tokenrevocation" not in sql:  # see the docstring
+            seen.append(sql)
+        return await async_execute(self, query, params, **kwargs)
 
     def recording_execute(self: CursorWrapper, sql: str, params: Any = None) -> Any:
         seen.append(sql)
@@ -67,6 +98,7 @@ def orm_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(CursorWrapper, "execute", recording_execute)
     monkeypatch.setattr(CursorWrapper, "executemany", recording_executemany)
+    monkeypatch.setattr(AsyncCursor, "execute", recording_async_execute)
     return seen
 
 

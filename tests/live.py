@@ -61,7 +61,7 @@ class LiveServer:
         return self.child.output()
 
 
-def wait_until_serving(server: LiveServer, timeout: float = 30.0) -> None:
+def wait_until_serving(server: LiveServer, timeout: float = 90.0) -> None:
     try:
         session_stack().wait_http(f"{server.base_url}/healthz", child=server.child, timeout=timeout)
     except RuntimeError as exc:
@@ -73,7 +73,7 @@ def live_server(
     env: dict[str, str] | None = None,
     command: list[str] | None = None,
     port: int | None = None,
-    timeout: float = 30.0,
+    timeout: float = 90.0,  # generous: a loaded machine imports the project slowly
 ) -> Iterator[LiveServer]:
     """uvicorn on a free loopback port (or ``command``, which must listen on ``port``)."""
     port = port or free_port()

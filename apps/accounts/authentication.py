@@ -1,21 +1,23 @@
 """Token authentication: knox tokens, a Redis cache in front, async first.
 
 ``aauthenticate`` is awaited by ``apps.core.views.AsyncAPIView`` on the event
-loop; ``authenticate`` is its sync twin for sync views. Both:
+loop. There is no sync ``authenticate``: every API view is async, and the
+schema views authenticate nobody (``SERVE_AUTHENTICATION``). It:
 
-- take the token from ``Authorization: Bearer <token>``, or, with no
+- takes the token from ``Authorization: Bearer <token>``, or, with no
   Authorization header, from the session cookie of web clients (then an
   unsafe method must pass the CSRF check of ``apps.accounts.cookies``);
-
-- hash the presented token (knox's digest) and look the digest up in the
+- hashes the presented token (knox's digest) and looks the digest up in the
   cache; a hit costs no database query at all;
-- on a miss run one primary-key query (through the async pool on the async
-  path), then cache the entry for at most ``TOKEN_CACHE_TTL`` and never
-  beyond the token's expiry;
-- refuse an expired token even while its cache entry exists;
-- write the refreshed expiry (``TOKEN_AUTO_REFRESH``) and ``last_used_at`` at
+- on a miss runs one primary-key query through the async pool, then caches
+  the entry for at most ``TOKEN_CACHE_TTL`` and never beyond the token's
+  expiry, with the time the row was read as proof (``token_cache.afill``);
+- refuses an expired token even while its cache entry exists;
+- writes the refreshed expiry (``TOKEN_AUTO_REFRESH``) and ``last_used_at`` at
   most once per ``TOKEN_MIN_REFRESH_INTERVAL`` per token, across processes;
-- never list the user's other tokens (a periodic job purges expired ones).
+  when that write updates no row the token was revoked meanwhile: its entry
+  is tombstoned and dropped and the request refused;
+- never lists the user's other tokens (a periodic job purges expired ones).
 """
 
 import time
@@ -33,7 +35,7 @@ from rest_framework.request import Request
 
 from apps.accounts import token_cache
 from apps.accounts.cookies import check_csrf
-from apps.accounts.models import AuthToken, Transport, User
+from apps.accounts.models import Transport, User
 from apps.accounts.token_cache import TokenEntry, epoch
 from apps.core.db import get_pool
 
@@ -174,8 +176,6 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return HEADER_SCHEME
 
-    # --- async: the hot path -------------------------------------------------
-
     async def aauthenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
         presented = credentials(request._request)
         if presented is None:
@@ -185,10 +185,11 @@ class TokenAuthentication(BaseAuthentication):
         now = time.time()
         entry = await token_cache.aget(digest)
         if entry is None:
+            proven_at = time.time()  # the row is read after this: a conservative proof time
             entry = await self._aload(digest)
             if _expired(entry, now):
                 raise _invalid()
-            await token_cache.afill(digest, entry)
+            await token_cache.afill(digest, entry, proven_at=proven_at)
         elif _expired(entry, now):
             await token_cache.adrop(digest)
             raise _invalid()
@@ -214,52 +215,15 @@ class TokenAuthentication(BaseAuthentication):
         return _entry_from_row(row)
 
     async def _atouch(self, digest: str, entry: TokenEntry) -> None:
+        """Write the refreshed expiry; no row updated means the token was revoked meanwhile."""
+        proven_at = time.time()
         pool = await get_pool()
         async with pool.connection() as connection:
-            await connection.execute(
+            cursor = await connection.execute(
                 _TOUCH_SQL,
                 (_to_datetime(entry["expiry"]), _to_datetime(entry["checked_at"]), digest),
             )
-        await token_cache.afill(digest, entry)
-
-    # --- sync twin -------------------------------------------------------------
-
-    @override
-    def authenticate(self, request: Request) -> tuple[User, TokenAuth] | None:
-        presented = credentials(request._request)
-        if presented is None:
-            return None
-        token, transport = presented
-        digest = hash_token(token)
-        now = time.time()
-        entry = token_cache.get(digest)
-        if entry is None:
-            row = (
-                AuthToken.objects.filter(digest=digest)
-                .values_list(
-                    "public_id", "created", "expiry", "last_used_at", "user__id", "user__email",
-                    "user__full_name", "user__email_verified", "user__is_staff",
-                    "user__is_superuser", "user__date_joined", "user__is_active",
-                )
-                .first()
-            )  # fmt: skip
-            if row is None:
-                raise _invalid()
-            entry = _entry_from_row(row)
-            if _expired(entry, now):
-                raise _invalid()
-            token_cache.fill(digest, entry)
-        elif _expired(entry, now):
+        if cursor.rowcount == 0:
+            await token_cache.arevoked(digest)
             raise _invalid()
-        if transport is Transport.COOKIE:
-            check_csrf(request._request, digest)
-        update = touched(entry, now)
-        if update is not None:
-            AuthToken.objects.filter(digest=digest).update(
-                expiry=_to_datetime(update["expiry"]), last_used_at=_to_datetime(now)
-            )
-            token_cache.fill(digest, update)
-            entry = update
-        return user_from_entry(entry), TokenAuth(
-            digest, entry["token_id"], _to_datetime(entry["expiry"]), transport
-        )
+        await token_cache.afill(digest, entry, proven_at=proven_at)

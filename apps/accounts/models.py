@@ -9,7 +9,7 @@ import idna
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models, router, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
 from knox.models import AbstractAuthToken
 
@@ -152,3 +152,22 @@ class AuthToken(AbstractAuthToken):
     @override
     def __str__(self) -> str:
         return f"{self.client_name or 'session'} of user {self.user_id} ({self.public_id})"
+
+
+class TokenRevocation(models.Model):
+    """A token whose cache entry Redis may still hold: the revocation outbox.
+
+    Rows are written by database triggers (migration 0003), in the transaction
+    that deletes a token (``revoke``) or changes a cached field of its user
+    (``revoke`` when the user was deactivated, else the entry is just
+    refreshed), whatever code did it. They are deleted once delivered to
+    Redis; ``apps.accounts.token_cache`` says when and why that is enough.
+    """
+
+    digest = models.CharField(max_length=128)
+    revoke = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    @override
+    def __str__(self) -> str:
+        return f"{'revocation' if self.revoke else 'refresh'} #{self.pk}"

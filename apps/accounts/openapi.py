@@ -48,6 +48,7 @@ VERIFICATION_ACCEPTED = "If the address is unverified, a link is on its way."
 
 auth_signup = extend_schema(
     operation_id="authSignup",
+    summary="Create an account (always 202; emails a verification link)",
     tags=TAGS,
     request=SignupInput,
     responses={202: ACCEPTED},
@@ -63,6 +64,7 @@ auth_signup = extend_schema(
 
 auth_login = extend_schema(
     operation_id="authLogin",
+    summary="Log in: a bearer token, or a cookie session for web apps",
     tags=TAGS,
     request=LoginInput,
     responses={
@@ -116,6 +118,7 @@ auth_login = extend_schema(
 
 auth_csrf = extend_schema(
     operation_id="authCsrf",
+    summary="The CSRF token of the current cookie session",
     tags=TAGS,
     responses={200: CsrfOutput},
     examples=[response_example("CSRF token", {"csrf_token": CSRF_EXAMPLE})],
@@ -124,15 +127,30 @@ auth_csrf = extend_schema(
 )
 
 auth_logout = extend_schema(
-    operation_id="authLogout", tags=TAGS, request=None, responses={204: None}
+    operation_id="authLogout",
+    summary="End this session",
+    description="Revokes the session this request authenticated with, on every server at "
+    "once. A cookie session's cookie is cleared too.",
+    tags=TAGS,
+    request=None,
+    responses={204: None},
 )
 
 auth_logout_all = extend_schema(
-    operation_id="authLogoutAll", tags=TAGS, request=None, responses={204: None}
+    operation_id="authLogoutAll",
+    summary="End every session of the caller",
+    description="Revokes all of the caller's sessions (every device, this one included), on "
+    "every server at once. A cookie session's cookie is cleared too.",
+    tags=TAGS,
+    request=None,
+    responses={204: None},
 )
 
 auth_me = extend_schema(
     operation_id="authMe",
+    summary="The logged-in user",
+    description="The caller's public profile. Served from the token cache: no database query "
+    "when the session is cached.",
     tags=TAGS,
     responses={200: UserOutput},
     examples=[response_example("Me", USER_EXAMPLE)],
@@ -140,6 +158,8 @@ auth_me = extend_schema(
 
 auth_me_update = extend_schema(
     operation_id="authMeUpdate",
+    summary="Update the logged-in user's profile",
+    description="Changes `full_name` (the only editable field; an empty body changes nothing).",
     tags=TAGS,
     request=MeUpdateInput,
     responses={200: UserOutput},
@@ -151,6 +171,10 @@ auth_me_update = extend_schema(
 
 auth_sessions_list = extend_schema(
     operation_id="authSessionsList",
+    summary="The caller's live sessions, newest first",
+    description="One entry per unexpired session: client name, user agent, IP, created, "
+    "expiry, last used, how its token travels (`transport`) and whether it is the"
+    " one making this request (`current`).",
     tags=TAGS,
     responses={200: SessionOutput(many=True)},
     # One item: drf-spectacular wraps it in the paginated envelope.
@@ -158,11 +182,17 @@ auth_sessions_list = extend_schema(
 )
 
 auth_sessions_revoke = extend_schema(
-    operation_id="authSessionsRevoke", tags=TAGS, responses={204: None}
+    operation_id="authSessionsRevoke",
+    summary="Revoke one of the caller's sessions",
+    description="The session's token is refused at once everywhere. Another user's session id"
+    " answers 404. Revoking the current cookie session also clears its cookie.",
+    tags=TAGS,
+    responses={204: None},
 )
 
 auth_password_change = extend_schema(
     operation_id="authPasswordChange",
+    summary="Change the password (other sessions end)",
     tags=TAGS,
     request=PasswordChangeInput,
     responses={204: None},
@@ -176,6 +206,7 @@ auth_password_change = extend_schema(
 
 auth_password_reset = extend_schema(
     operation_id="authPasswordReset",
+    summary="Ask for a password reset link (always 202)",
     tags=TAGS,
     request=EmailInput,
     responses={202: ACCEPTED},
@@ -189,6 +220,7 @@ auth_password_reset = extend_schema(
 
 auth_password_reset_confirm = extend_schema(
     operation_id="authPasswordResetConfirm",
+    summary="Set a new password from a reset link",
     tags=TAGS,
     request=PasswordResetConfirmInput,
     responses={204: None},
@@ -198,6 +230,9 @@ auth_password_reset_confirm = extend_schema(
 
 auth_email_verify = extend_schema(
     operation_id="authEmailVerify",
+    summary="Confirm an email address from its verification link",
+    description="Marks the address of the link's user verified; the link then stops working. "
+    "A used, expired or forged link answers 400.",
     tags=TAGS,
     request=LinkInput,
     responses={200: UserOutput},
@@ -209,6 +244,7 @@ auth_email_verify = extend_schema(
 
 auth_email_verification_request = extend_schema(
     operation_id="authEmailVerificationRequest",
+    summary="Ask for a new email verification link",
     tags=TAGS,
     request=None,
     responses={202: ACCEPTED},

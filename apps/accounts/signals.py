@@ -2,10 +2,14 @@
 
 Every way a token row disappears (logout, revocation, a new password set
 anywhere, a deactivation, the token limit, the admin, a deleted user's
-cascade, the expiry purge) goes through ``post_delete``.
-``QuerySet.update()`` and raw SQL bypass these: don't use them on these tables.
+cascade, the expiry purge) goes through ``post_delete``. These receivers
+deliver to Redis at once, after commit, in one batch per transaction. They
+are the fast path only: the durable record is the revocation outbox, which
+database triggers write whatever deleted the row or changed the user
+(``QuerySet.update()`` and raw SQL included; see ``apps.accounts.token_cache``).
 """
 
+import time
 from typing import Any
 
 from django.db import transaction
@@ -16,12 +20,38 @@ from apps.accounts import token_cache
 from apps.accounts.models import AuthToken, User
 
 
+class RevocationBatch:
+    """The digests one transaction revokes, delivered once after it commits."""
+
+    def __init__(self, digests: list[str]) -> None:
+        self.digests = digests
+
+    def __call__(self) -> None:
+        token_cache.revoke(self.digests, committed_at=time.monotonic())
+
+
+def revoke_after_commit(digests: list[str], *, using: str) -> None:
+    """Revoke ``digests`` in Redis once the current transaction commits (at once outside one).
+
+    All revocations of a transaction share one batch, so one delivery (and,
+    when Redis is down, one bounded wait; see ``token_cache.revoke``) covers a
+    logout-all or a purge of many tokens.
+    """
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        # Django's own list of this transaction's commit callbacks.
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, RevocationBatch):
+                callback.digests.extend(digests)
+                return
+    transaction.on_commit(RevocationBatch(list(digests)), using=using)
+
+
 @receiver(post_delete, sender=AuthToken, dispatch_uid="revoke_cached_token_on_delete")
 def revoke_cached_token_on_delete(
-    sender: type[AuthToken], instance: AuthToken, **kwargs: Any
+    sender: type[AuthToken], instance: AuthToken, using: str, **kwargs: Any
 ) -> None:
-    digest = instance.digest
-    transaction.on_commit(lambda: token_cache.revoke([digest]))
+    revoke_after_commit([instance.digest], using=using)
 
 
 @receiver(post_save, sender=User, dispatch_uid="revoke_sessions_on_user_save")
@@ -41,8 +71,8 @@ def revoke_sessions_on_user_save(
       public fields); ``last_login`` and ``password`` writes alone do not.
 
     Deleted sessions leave the cache after commit (``post_delete`` above).
-    ``QuerySet.update()`` on users bypasses this: don't change passwords or
-    ``is_active`` that way.
+    ``QuerySet.update()`` on users bypasses this receiver (not the outbox
+    triggers): don't change passwords or ``is_active`` that way.
     """
     if created:
         return

@@ -3,6 +3,8 @@
 OpenAPI decoration: ``apps.accounts.openapi``.
 """
 
+from functools import partial
+
 from asgiref.sync import sync_to_async
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -14,17 +16,17 @@ from apps.accounts.authentication import TokenAuth
 from apps.accounts.cookies import csrf_token_for, delete_session_cookie, set_session_cookie
 from apps.accounts.models import Transport
 from apps.accounts.serializers import (
-    CsrfOutput,
     EmailInput,
     LinkInput,
     LoginInput,
-    LoginOutput,
     MeUpdateInput,
     PasswordChangeInput,
     PasswordResetConfirmInput,
-    SessionOutput,
     SignupInput,
-    UserOutput,
+    csrf_public,
+    detail_public,
+    login_public,
+    session_public,
     user_public,
 )
 from apps.core.errors import NotFound
@@ -64,7 +66,7 @@ class SignupView(PublicView):
         data = SignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.signup)(**data.validated_data)
-        return Response({"detail": openapi.SIGNUP_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+        return Response(detail_public(openapi.SIGNUP_ACCEPTED), status=status.HTTP_202_ACCEPTED)
 
 
 class LoginView(PublicView):
@@ -79,15 +81,13 @@ class LoginView(PublicView):
         )
         session = issued.session
         cookie = session.transport == Transport.COOKIE
-        body = {
-            "token": None if cookie else issued.token,
-            "expiry": session.expiry,
-            "session_id": session.public_id,
-            "transport": session.transport,
-            "csrf_token": csrf_token_for(session.digest) if cookie else None,
-            "user": UserOutput(user).data,
-        }
-        response = Response(LoginOutput(body).data)
+        body = login_public(
+            token=None if cookie else issued.token,
+            session=session,
+            csrf_token=csrf_token_for(session.digest) if cookie else None,
+            user=user,
+        )
+        response = Response(body)
         if cookie:
             set_session_cookie(
                 response, token=issued.token, created=session.created, expiry=session.expiry
@@ -121,7 +121,7 @@ class MeView(AsyncAPIView):
         user = await sync_to_async(services.profile_update)(
             user=request_user(request), **data.validated_data
         )
-        return Response(UserOutput(user).data)
+        return Response(user_public(user))
 
 
 class SessionPagination(CursorPagination):
@@ -137,8 +137,7 @@ class SessionListView(AsyncAPIView):
         return await apaginated_response(
             self,
             selectors.session_list_for(user=request_user(request)),
-            SessionOutput,
-            context={"current_digest": _auth(request).digest},
+            partial(session_public, current_digest=_auth(request).digest),
         )
 
 
@@ -158,7 +157,7 @@ class SessionDetailView(AsyncAPIView):
 class CsrfView(AsyncAPIView):
     @openapi.auth_csrf
     async def get(self, request: Request) -> Response:
-        return Response(CsrfOutput({"csrf_token": csrf_token_for(_auth(request).digest)}).data)
+        return Response(csrf_public(csrf_token_for(_auth(request).digest)))
 
 
 class PasswordChangeView(AsyncAPIView):
@@ -187,10 +186,7 @@ class PasswordResetView(PublicView):
         data = EmailInput(data=request.data)
         data.is_valid(raise_exception=True)
         await sync_to_async(services.password_reset_request)(email=data.validated_data["email"])
-        return Response(
-            {"detail": openapi.RESET_LINK_ACCEPTED},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return Response(detail_public(openapi.RESET_LINK_ACCEPTED), status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(PublicView):
@@ -212,7 +208,7 @@ class EmailVerifyView(PublicView):
         data = LinkInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = await sync_to_async(services.email_verify)(**data.validated_data)
-        return Response(UserOutput(user).data)
+        return Response(user_public(user))
 
 
 class EmailVerificationRequestView(AsyncAPIView):
@@ -223,6 +219,5 @@ class EmailVerificationRequestView(AsyncAPIView):
     async def post(self, request: Request) -> Response:
         await sync_to_async(services.email_verification_request)(user=request_user(request))
         return Response(
-            {"detail": openapi.VERIFICATION_ACCEPTED},
-            status=status.HTTP_202_ACCEPTED,
+            detail_public(openapi.VERIFICATION_ACCEPTED), status=status.HTTP_202_ACCEPTED
         )

@@ -30,7 +30,6 @@ from pathlib import Path
 from types import FrameType
 
 from apps.core.devstate import AlreadyRunning
-from apps.core.mailbox import Watcher, render
 from apps.core.stack import (
     PROJECT_ROOT,
     Stack,
@@ -39,6 +38,7 @@ from apps.core.stack import (
     db_worker_command,
     uvicorn_command,
 )
+from apps.notifications.mailbox import Watcher, render
 
 DEV_DATABASE = "app"
 SUPERVISE_INTERVAL = 0.2
@@ -114,7 +114,7 @@ def dev_environment(base: dict[str, str], data_dir: Path, *, host: str) -> dict[
     env.setdefault("LOG_FORMAT", "plain")  # one readable line per record, coloured
     # Emails are kept as .eml files, printed here as they arrive and listed
     # at /dev/mailbox/: no SMTP server needed.
-    env.setdefault("EMAIL_BACKEND", "apps.core.mailbox.EmailBackend")
+    env.setdefault("EMAIL_BACKEND", "apps.notifications.mailbox.EmailBackend")
     env.setdefault("EMAIL_FILE_PATH", str(data_dir / "mail"))
     env.setdefault("DEV_MAILBOX", "true")
     return env
@@ -133,8 +133,8 @@ def child_commands(host: str, port: int, data_dir: Path) -> dict[str, list[str]]
 
 
 def mail_printer(env: dict[str, str], base: str) -> Callable[[], None]:
-    """Print each email saved by ``apps.core.mailbox.EmailBackend`` once, readable."""
-    if env.get("EMAIL_BACKEND") != "apps.core.mailbox.EmailBackend":
+    """Print each email saved by ``apps.notifications.mailbox.EmailBackend`` once, readable."""
+    if env.get("EMAIL_BACKEND") != "apps.notifications.mailbox.EmailBackend":
         return lambda: None
     watcher = Watcher(Path(env["EMAIL_FILE_PATH"]))
     hyperlinks = sys.stdout.isatty() and not env.get("NO_COLOR")

@@ -65,6 +65,22 @@ def env_float(
     return value
 
 
+_PATH_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+
+
+def env_path_prefix(name: str, default: str) -> str:
+    """A URL path prefix as Django's ``path()`` wants it (``"a/b/"``: no leading
+    slash, one trailing slash). Unset gives ``default``; set but empty gives ``""``
+    (the thing it locates is turned off)."""
+    raw = os.environ.get(name)
+    value = (default if raw is None else raw).strip().strip("/")
+    if not value:
+        return ""
+    if not _PATH_CHARACTERS.issuperset(value) or "//" in value:
+        raise ConfigurationError(f"{name} must be a URL path such as 'admin/', got {raw!r}")
+    return value + "/"
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -21,11 +21,14 @@ from django.http.request import split_domain_port
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
+from psycopg_pool import PoolClosed, PoolTimeout
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from apps.core.context import request_id_var
+from apps.core.db import DatabaseUnavailable, database_breaker, is_unavailable, trip
 
 
 class DomainError(Exception):
@@ -105,6 +108,18 @@ class TooManyRequests(DomainError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(DomainError):
+    """503 with ``Retry-After``: a backing service the request needs (the database) is down."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+    default_detail = "The service is temporarily unavailable; retry shortly."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class InvalidInput(DomainError):
     """400 naming the input fields at fault: ``{field: [message, ...]}``, one code."""
 
@@ -131,6 +146,8 @@ def as_api_exception(error: DomainError) -> exceptions.APIException:
         return exceptions.Throttled(wait=error.retry_after, detail=error.detail, code=error.code)
     converted = exceptions.APIException(detail=error.detail, code=error.code)
     converted.status_code = error.status_code
+    if isinstance(error, ServiceUnavailable):
+        converted.wait = error.retry_after  # type: ignore[attr-defined]  # sent as Retry-After
     return converted
 
 
@@ -145,7 +162,9 @@ class ErrorFormatter(ExceptionFormatter):
 
 
 class ExceptionHandler(StandardExceptionHandler):
-    """drf-standardized-errors' handler, plus domain errors and Django's ValidationError.
+    """drf-standardized-errors' handler, plus domain errors, Django's ValidationError
+    and an unreachable database (a 503 with ``Retry-After`` that opens the
+    database's circuit breaker, see ``apps.core.db``).
 
     Model and password validators raise Django's ValidationError; without this
     it would be an unhandled exception (a 500) instead of the client's mistake.
@@ -157,7 +176,25 @@ class ExceptionHandler(StandardExceptionHandler):
             return as_api_exception(exc)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=as_serializer_error(exc))
+        if is_unavailable(exc):
+            # A failure of the database opens the breaker. The breaker's own
+            # refusal does not, nor does a pool that was retired (PoolClosed) or
+            # gave up waiting (PoolTimeout: a waiter from before the outage, or
+            # an exhausted pool; failed connection attempts trip it themselves).
+            if not isinstance(exc, DatabaseUnavailable | PoolClosed) and not _pool_timeout(exc):
+                trip(exc)
+            return as_api_exception(ServiceUnavailable(retry_after=database_breaker.retry_after()))
         return super().convert_known_exceptions(exc)
+
+    @override
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        if is_unavailable(self.exc):
+            return  # one log line per outage (the breaker's), not one per request
+        super().report_exception(exc, response)
+
+
+def _pool_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, PoolTimeout) or isinstance(exc.__cause__, PoolTimeout)
 
 
 def error_payload(

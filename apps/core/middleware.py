@@ -10,7 +10,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, override
+from typing import override
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
@@ -22,10 +22,12 @@ from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware import csp
+from django.utils.csp import CSP, build_policy
 from django.utils.deprecation import MiddlewareMixin
 
 from apps.core.context import request_id_var
 from apps.core.errors import disallowed_host
+from apps.core.upstream.middleware import inline_acall
 
 security_logger = logging.getLogger("django.security.DisallowedHost")
 
@@ -80,24 +82,6 @@ class RequestIdMiddleware:
         return response
 
 
-async def inline_acall(self: MiddlewareMixin, request: HttpRequest) -> HttpResponseBase:
-    """``MiddlewareMixin.__acall__`` without the thread hops.
-
-    Only for middleware whose hooks are pure computation (no I/O): they are
-    then safe to run on the event loop.
-    """
-    hooks: Any = self
-    response: HttpResponseBase | None = None
-    if hasattr(hooks, "process_request"):
-        response = hooks.process_request(request)
-    if response is None:
-        response = await self.get_response(request)  # type: ignore[misc]
-    if hasattr(hooks, "process_response"):
-        response = hooks.process_response(request, response)
-    assert response is not None
-    return response
-
-
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
     """Django's CSP middleware, hop-free, with a second policy for HTML pages.
 
@@ -105,29 +89,57 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
     strict API policy) except an HTML one (Swagger UI, Redoc, the admin),
     which gets ``CSP_PAGES`` / ``CSP_PAGES_REPORT_ONLY``: their templates put
     the request's nonce on their inline code. A view's own ``csp_override``
-    still wins. Both hooks are pure computation, so they run inline.
+    still wins. Both hooks are pure computation, so they run inline; the API
+    policy has no nonce, so its header is built once, not per response (a
+    third of the middleware's time on /me).
     """
+
+    _api_headers: tuple[object, object, list[tuple[str, str]]] | None = None
 
     @override
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         return await inline_acall(self, request)
 
+    def _api_policy_headers(self) -> list[tuple[str, str]]:
+        """The API policy's headers, rebuilt only when the settings' dicts are replaced."""
+        enforce, report_only = settings.SECURE_CSP, settings.SECURE_CSP_REPORT_ONLY
+        cached = self._api_headers
+        if cached is None or cached[0] is not enforce or cached[1] is not report_only:
+            headers = [
+                (str(header), build_policy(config))
+                for header, config in (
+                    (CSP.HEADER_ENFORCE, enforce),
+                    (CSP.HEADER_REPORT_ONLY, report_only),
+                )
+                if config
+            ]
+            cached = self._api_headers = (enforce, report_only, headers)
+        return cached[2]
+
     @override
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        overridden = hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config")
         if str(response.get("Content-Type", "")).startswith("text/html"):
             if not hasattr(response, "_csp_config"):
                 response._csp_config = settings.CSP_PAGES  # type: ignore[attr-defined]
             if not hasattr(response, "_csp_ro_config"):
                 response._csp_ro_config = settings.CSP_PAGES_REPORT_ONLY  # type: ignore[attr-defined]
+        elif not overridden:
+            for header, value in self._api_policy_headers():
+                if header not in response:
+                    response[header] = value
+            return response
         return super().process_response(request, response)
 
 
 def admin_path(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.ADMIN_URL_PREFIX)
+    """Whether the request is for the admin (``ADMIN_URL``; never when it is off)."""
+    prefix: str = settings.ADMIN_URL_PREFIX
+    return bool(prefix) and request.path.startswith(prefix)
 
 
 class AdminOnlyMixin(MiddlewareMixin):
-    """Run a session-era middleware only for the admin.
+    """Run a session-era middleware only for the admin (under ``ADMIN_URL``).
 
     The API authenticates with tokens and never touches sessions or messages,
     so for API requests these pass straight through, with no thread hop.

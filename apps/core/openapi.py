@@ -11,11 +11,13 @@ component below instead: the shape ``apps.core.errors`` really sends,
 including ``request_id``.
 """
 
+import copy
 from typing import Any, override
 
 from django.db import models
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 
@@ -57,7 +59,27 @@ class AutoSchema(StandardizedErrorsAutoSchema):
     class's ("Base class of every API view ..."), which a generated client
     repeats on each function. A docstring written on the view class itself,
     or on the handler method, still describes the operation.
+
+    Its error examples also carry ``request_id``, which every error body has
+    (the examples must validate against ``ErrorResponse``), and every
+    authenticated write documents 403: a cookie-authenticated one without its
+    CSRF token is refused with it (``apps.accounts.cookies``).
     """
+
+    @override
+    def _should_add_http403_error_response(self) -> bool:
+        unsafe = self.method.upper() not in {"GET", "HEAD", "OPTIONS"}
+        authenticated = bool(self.view.get_authenticators())
+        return super()._should_add_http403_error_response() or (unsafe and authenticated)
+
+    @override
+    def _get_error_response_examples(self) -> list[OpenApiExample]:
+        examples: list[OpenApiExample] = []
+        for example in super()._get_error_response_examples():
+            with_id = copy.copy(example)
+            with_id.value = {**example.value, "request_id": EXAMPLE_REQUEST_ID}
+            examples.append(with_id)
+        return examples
 
     @override
     def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature
@@ -86,11 +108,6 @@ def response_example(name: str, value: Any, status_code: str | None = None) -> O
     return OpenApiExample(name, value=value, response_only=True, status_codes=[status_code])
 
 
-def page_example(name: str, item: dict[str, Any]) -> OpenApiExample:
-    """A list example given as a whole page (``next``/``previous``/``results``)."""
-    return response_example(name, {"next": None, "previous": None, "results": [item]})
-
-
 def error_response(description: str) -> OpenApiResponse:
     """An error status documented with the standard error body."""
     return OpenApiResponse(ErrorResponseSerializer, description=description)
@@ -107,3 +124,46 @@ def error_example(name: str, *, status_code: str, code: str, detail: str) -> Ope
         },
         status_code,
     )
+
+
+# --- created resources and idempotent creates -----------------------------------
+
+LOCATION_HEADER = OpenApiParameter(
+    "Location",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201, 202],
+    description="The path of the created resource (for a 202, of the one being built).",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique value (a UUID), the same on every retry of this request: a retry "
+    "with the same key and body gets the first response again (`Idempotent-Replayed: true`) "
+    "and creates nothing; the same key with another body is 422; a retry while the first is "
+    "still running is 409. Kept 24 hours.",
+)
+IDEMPOTENT_REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201, 202],
+    description="`true` when this is the stored response of an earlier request with the "
+    "same Idempotency-Key.",
+)
+
+
+def create_parameters(*extra: OpenApiParameter) -> list[OpenApiParameter]:
+    """The parameters of a create operation: Idempotency-Key in; Location and replay out."""
+    return [IDEMPOTENCY_KEY, LOCATION_HEADER, IDEMPOTENT_REPLAYED_HEADER, *extra]
+
+
+def create_responses(responses: dict[int, Any]) -> dict[int, Any]:
+    """A create operation's responses plus the Idempotency-Key errors (409, 422)."""
+    return {
+        409: error_response("A request with this Idempotency-Key is still running."),
+        422: error_response("This Idempotency-Key was used with a different body."),
+        **responses,
+    }

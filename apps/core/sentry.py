@@ -8,7 +8,7 @@ API, Celery worker and beat, ``db_worker``, ``manage.py``) starts the SDK
 with the Django, Celery and Redis integrations:
 
 - ``signals_spans`` off: with it on, the SDK wraps every signal receiver in
-  a new function each time a signal is sent, so ``apps.core.handler`` no
+  a new function each time a signal is sent, so ``apps.core.upstream.handler`` no
   longer recognises Django's own ``request_started``/``request_finished``
   receivers and every request takes Django's two thread hops again;
 - unhandled errors of requests and of Celery tasks are sent, with the

@@ -4,12 +4,12 @@ DRF's throttles are sync and use the sync cache, which the async base view
 would have to run in a thread. ``AsyncScopedRateThrottle`` counts requests per
 (scope, client IP) in a fixed window with one pipelined INCR + EXPIRE;
 ``AsyncUserRateThrottle`` counts per (scope, user), and a view that lists both
-is limited per IP and per user. If
-Redis is unreachable it lets the request through and logs: a cache outage
-must not take login down with it (axes still guards passwords).
+is limited per IP and per user. If Redis is unreachable it lets the request
+through: a cache outage must not take login down with it (axes still guards
+passwords). The Redis circuit breaker (``apps.core.redis.breaker``) makes
+that cost one timeout per process every few seconds, not one per request.
 """
 
-import logging
 import time
 from typing import Any, override
 
@@ -19,9 +19,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from apps.core.http import client_ip
-from apps.core.redis import get_redis
-
-logger = logging.getLogger(__name__)
+from apps.core.redis import breaker, get_redis
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -73,13 +71,15 @@ class AsyncScopedRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"throttle:{scope}:{self.bucket_kind}:{bucket}:{window}"
+        if not breaker.available():
+            return True
         try:
             async with get_redis().pipeline(transaction=False) as pipe:
                 _ = pipe.incr(key)
                 _ = pipe.expire(key, period)
                 count, _ = await pipe.execute()
-        except RedisError:
-            logger.warning("throttle store unavailable; allowing request", extra={"scope": scope})
+        except RedisError as error:
+            breaker.trip(error, message="throttle store unavailable; allowing requests")
             return True
         if int(count) > limit:
             self._wait = (window + 1) * period - now

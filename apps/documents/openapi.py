@@ -7,9 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from apps.core.errors import PreconditionFailed
 from apps.core.openapi import (
+    create_parameters,
+    create_responses,
     error_example,
     error_response,
-    page_example,
     request_example,
     response_example,
 )
@@ -78,20 +79,25 @@ STALE_EXAMPLE = error_example(
 
 documents_list = extend_schema(
     operation_id="documentsList",
+    description="Cursor-paginated; filter by `status`, `tag`, `author` and `updated_since`. "
+    '`q` is a full-text search in web-search syntax (`"a phrase"`, `-word`, '
+    "`or`), ordered by relevance (the title weighs more than the body).",
     summary="The workspace's documents (newest first, or by relevance with q)",
     tags=TAGS,
     parameters=[DocumentListQuery],
     responses={200: DocumentSummaryOutput(many=True)},
-    examples=[page_example("Documents", SUMMARY_EXAMPLE)],
+    examples=[response_example("Documents", SUMMARY_EXAMPLE)],
 )
 
 documents_create = extend_schema(
     operation_id="documentsCreate",
+    description="Any member may create one. The response carries the document's `ETag` and "
+    "`Location`. Send `Idempotency-Key` to make retries safe.",
     summary="Create a document; the caller is its author",
     tags=TAGS,
     request=DocumentCreateInput,
-    responses={201: DocumentOutput},
-    parameters=[ETAG_HEADER],
+    responses=create_responses({201: DocumentOutput}),
+    parameters=create_parameters(ETAG_HEADER),
     examples=[
         request_example("Create", WRITE_EXAMPLE),
         response_example("Created", {**DOCUMENT_EXAMPLE, "version": 1}, "201"),
@@ -100,6 +106,7 @@ documents_create = extend_schema(
 
 documents_retrieve = extend_schema(
     operation_id="documentsRetrieve",
+    description="With `If-None-Match` naming the current ETag the answer is 304 with no body.",
     summary="One document, with its ETag",
     tags=TAGS,
     responses={
@@ -112,6 +119,8 @@ documents_retrieve = extend_schema(
 
 documents_replace = extend_schema(
     operation_id="documentsReplace",
+    description="Every field is sent; those left out get their defaults. With `If-Match`, a "
+    "document changed since that version answers 412 and nothing is written.",
     summary="Replace a document's title, body, status and tags",
     tags=TAGS,
     request=DocumentReplaceInput,
@@ -126,6 +135,8 @@ documents_replace = extend_schema(
 
 documents_update = extend_schema(
     operation_id="documentsUpdate",
+    description="Only the fields sent change (an empty body is valid). With `If-Match`, a "
+    "document changed since that version answers 412 and nothing is written.",
     summary="Change some of a document's fields",
     tags=TAGS,
     request=DocumentUpdateInput,
@@ -140,6 +151,7 @@ documents_update = extend_schema(
 
 documents_delete = extend_schema(
     operation_id="documentsDelete",
+    description="With `If-Match`, a document changed since that version answers 412 and stays.",
     summary="Delete a document (its author, or an admin/owner)",
     tags=TAGS,
     responses={204: None, 412: STALE},

@@ -4,6 +4,7 @@ from typing import Any, override
 
 from rest_framework import serializers
 
+from apps.core.outputs import iso_datetime, output_of
 from apps.documents.models import Document, DocumentStatus
 
 MAX_TAGS = 20
@@ -42,6 +43,29 @@ class DocumentSummaryOutput(serializers.Serializer[Document]):
 
 class DocumentOutput(DocumentSummaryOutput):
     body = serializers.CharField(read_only=True)
+
+
+@output_of(DocumentSummaryOutput)
+def document_summary_public(document: Document) -> dict[str, Any]:
+    """``DocumentSummaryOutput`` built directly."""
+    return {
+        "id": str(document.id),
+        "workspace_id": str(document.workspace_id),
+        "title": document.title,
+        "status": document.status,
+        "tags": list(document.tags),
+        "author_id": document.author_id,
+        "version": document.version,
+        "word_count": document.word_count,
+        "created_at": iso_datetime(document.created_at),
+        "updated_at": iso_datetime(document.updated_at),
+    }
+
+
+@output_of(DocumentOutput)
+def document_public(document: Document) -> dict[str, Any]:
+    """``DocumentOutput`` built directly."""
+    return {**document_summary_public(document), "body": document.body}
 
 
 class DocumentCreateInput(serializers.Serializer[Any]):

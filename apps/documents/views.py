@@ -7,10 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.documents import openapi, selectors, services
@@ -19,10 +21,10 @@ from apps.documents.models import Document
 from apps.documents.serializers import (
     DocumentCreateInput,
     DocumentListQuery,
-    DocumentOutput,
     DocumentReplaceInput,
-    DocumentSummaryOutput,
     DocumentUpdateInput,
+    document_public,
+    document_summary_public,
 )
 from apps.workspaces.permissions import WorkspaceScopedView
 
@@ -52,17 +54,23 @@ class DocumentListView(WorkspaceScopedView):
         documents = selectors.document_list_for(workspace_id=workspace_id, **filters)
         paginator = RelevancePagination() if filters["q"] else DocumentPagination()
         return await apaginated_response(
-            self, documents, DocumentSummaryOutput, paginator=paginator
+            self, documents, document_summary_public, paginator=paginator
         )
 
     @openapi.documents_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         data = DocumentCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         document = await sync_to_async(services.document_create)(
             workspace_id=workspace_id, author=request_user(request), **data.validated_data
         )
-        response = Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+        location = reverse("documents-detail", args=[workspace_id, document.pk])
+        response = Response(
+            document_public(document),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
         return _with_etag(response, document)
 
 
@@ -74,7 +82,7 @@ class DocumentDetailView(WorkspaceScopedView):
         )
         if none_match(request.headers.get("If-None-Match"), document):
             return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), document)
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     async def _update(
         self, request: Request, workspace_id: UUID, document_id: UUID, changes: dict[str, Any]
@@ -85,7 +93,7 @@ class DocumentDetailView(WorkspaceScopedView):
             expected_versions=versions_from_if_match(request.headers.get("If-Match")),
             changes=changes,
         )
-        return _with_etag(Response(DocumentOutput(document).data), document)
+        return _with_etag(Response(document_public(document)), document)
 
     @openapi.documents_replace
     async def put(self, request: Request, workspace_id: UUID, document_id: UUID) -> Response:

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
-from apps.core.openapi import error_response, response_example
+from apps.core.openapi import create_parameters, create_responses, error_response, response_example
 from apps.exports.serializers import DownloadQuery, ExportOutput
 
 TAGS = ["exports"]
@@ -35,6 +35,8 @@ BUILDING_EXAMPLE: dict[str, Any] = {
 
 exports_list = extend_schema(
     operation_id="exportsList",
+    description="Every export of the workspace with its status; a ready one has a signed "
+    "`download_url` for the caller.",
     summary="The workspace's exports, newest first",
     responses={200: ExportOutput(many=True)},
     examples=[response_example("Ready", EXPORT_EXAMPLE)],
@@ -48,13 +50,23 @@ exports_create = extend_schema(
     "for each step, or this export until `status` is `ready` (the requester is also "
     "emailed). One build at a time per workspace (409 while one runs).",
     request=None,
-    responses={202: ExportOutput, 409: error_response("A build is running.")},
+    responses=create_responses(
+        {
+            202: ExportOutput,
+            409: error_response(
+                "A build is running, or a request with this Idempotency-Key is still running."
+            ),
+        }
+    ),
+    parameters=create_parameters(),
     examples=[response_example("Started", BUILDING_EXAMPLE, "202")],
     tags=TAGS,
 )
 
 exports_retrieve = extend_schema(
     operation_id="exportsRetrieve",
+    description="`status` is `building`, `ready` or `failed`; a ready export's `download_url`"
+    " is signed for the caller and expires.",
     summary="One export; when ready, with a signed download link for the caller",
     responses={200: ExportOutput},
     examples=[response_example("Ready", EXPORT_EXAMPLE)],

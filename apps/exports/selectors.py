@@ -5,6 +5,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
+from apps.core.aquery import afirst
 from apps.core.errors import NotFound
 from apps.exports.models import Export, ExportStatus
 from apps.workspaces.access import aget_membership
@@ -15,9 +16,27 @@ def export_list_for(*, workspace_id: UUID) -> QuerySet[Export]:
     return Export.objects.filter(workspace_id=workspace_id).order_by("-created_at", "-id")
 
 
+def export_detail_for(*, workspace_id: UUID, export_id: UUID) -> QuerySet[Export]:
+    """The export (with its job) if it is the workspace's (lazy)."""
+    return export_list_for(workspace_id=workspace_id).filter(pk=export_id)
+
+
+def active_user_for(*, user_id: int) -> QuerySet[User]:
+    """The user if active (lazy)."""
+    return User.objects.filter(pk=user_id, is_active=True)
+
+
+def export_for(*, export_id: UUID) -> QuerySet[Export]:
+    """The export, whatever its workspace (lazy; check the caller's membership)."""
+    return Export.objects.filter(pk=export_id)
+
+
 async def aexport_access(*, workspace_id: UUID, export_id: UUID) -> Export:
-    """An export of the workspace, or 404 (the view checked the membership)."""
-    export = await export_list_for(workspace_id=workspace_id).filter(pk=export_id).afirst()
+    """An export of the workspace, or 404 (the view checked the membership).
+
+    Read on the async pool: no thread hop.
+    """
+    export = await afirst(export_detail_for(workspace_id=workspace_id, export_id=export_id))
     if export is None:
         raise NotFound()
     return export
@@ -26,8 +45,8 @@ async def aexport_access(*, workspace_id: UUID, export_id: UUID) -> Export:
 async def aexport_download_access(*, user_id: int, export_id: UUID) -> Export:
     """A ready export, for an active user who is (still) a member of its workspace;
     404 otherwise."""
-    user = await User.objects.filter(pk=user_id, is_active=True).afirst()
-    export = await Export.objects.filter(pk=export_id).afirst()
+    user = await afirst(active_user_for(user_id=user_id))
+    export = await afirst(export_for(export_id=export_id))
     if user is None or export is None:
         raise NotFound()
     await aget_membership(user, export.workspace_id)

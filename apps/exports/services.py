@@ -9,7 +9,6 @@ import zipfile
 from typing import Any
 from uuid import UUID
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -56,9 +55,6 @@ def export_create(*, workspace_id: UUID, actor: User) -> Export:
     export.job = dispatch(BUILD_JOB, kwargs={"export_id": str(export.pk)}, owner=actor)
     export.save(update_fields=["job"])
     return export
-
-
-aexport_create = sync_to_async(export_create)
 
 
 def export_mark_failed(*, export_id: str) -> None:

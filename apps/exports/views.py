@@ -6,7 +6,9 @@ OpenAPI decoration: ``apps.exports.openapi``.
 from typing import override
 from uuid import UUID
 
+from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
@@ -14,11 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.errors import PermissionDenied
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.core.views import AsyncAPIView
 from apps.exports import openapi, selectors, services
-from apps.exports.serializers import DownloadQuery, ExportOutput
+from apps.exports.serializers import DownloadQuery, export_public
 from apps.exports.storage import aiter_chunks
 from apps.workspaces.permissions import WorkspaceScopedView
 
@@ -29,22 +32,26 @@ class ExportListView(WorkspaceScopedView):
     @openapi.exports_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         exports = selectors.export_list_for(workspace_id=workspace_id)
-        return await apaginated_response(self, exports, ExportOutput, context={"request": request})
+        return await apaginated_response(
+            self, exports, lambda export: export_public(export, request=request)
+        )
 
     @openapi.exports_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
-        export = await services.aexport_create(
+        export = await sync_to_async(services.export_create)(
             workspace_id=workspace_id, actor=request_user(request)
         )
-        data = ExportOutput(export, context={"request": request}).data
-        return Response(data, status=status.HTTP_202_ACCEPTED)
+        data = export_public(export, request=request)
+        location = reverse("exports-detail", args=[workspace_id, export.pk])
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
 class ExportDetailView(WorkspaceScopedView):
     @openapi.exports_retrieve
     async def get(self, request: Request, workspace_id: UUID, export_id: UUID) -> Response:
         export = await selectors.aexport_access(workspace_id=workspace_id, export_id=export_id)
-        return Response(ExportOutput(export, context={"request": request}).data)
+        return Response(export_public(export, request=request))
 
 
 class ExportDownloadView(AsyncAPIView):

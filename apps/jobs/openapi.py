@@ -50,6 +50,8 @@ CANCELLED_EXAMPLE = response_example(
 
 jobs_list = extend_schema(
     operation_id="jobsList",
+    description="Jobs the caller started (exports, ...), with their status, attempts and "
+    "steps. Filter by `status` or `name`.",
     summary="The caller's jobs, newest first",
     parameters=[JobListQuery],
     responses={200: JobOutput(many=True)},
@@ -59,6 +61,9 @@ jobs_list = extend_schema(
 
 jobs_retrieve = extend_schema(
     operation_id="jobsRetrieve",
+    description="Status (`queued`, `running`, `retrying`, `succeeded`, `failed`, "
+    "`cancelled`), attempts, the last error and, for a chain, each step. Another "
+    "user's job answers 404.",
     summary="One of the caller's jobs (poll it until its status is final)",
     responses={200: JobOutput},
     examples=[JOB_EXAMPLE],
@@ -67,6 +72,7 @@ jobs_retrieve = extend_schema(
 
 jobs_cancel = extend_schema(
     operation_id="jobsCancel",
+    description="A job that already started or finished answers 409; a cancelled job never runs.",
     summary="Cancel a job that has not started (queued, or waiting to retry)",
     request=None,
     responses={200: JobOutput, 409: error_response("The job already started.")},

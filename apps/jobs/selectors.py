@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
+from apps.core.aquery import afirst
 from apps.core.errors import NotFound
 from apps.jobs.models import Job
 
@@ -21,9 +22,17 @@ def job_list_for(
     return jobs.order_by("-created_at", "-id")
 
 
+def job_detail_for(*, job_id: UUID, owner: AbstractBaseUser) -> QuerySet[Job]:
+    """The job if ``owner`` owns it (lazy)."""
+    return Job.objects.filter(pk=job_id, owner_id=owner.pk)
+
+
 async def ajob_access(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
-    """The owner's job, or 404 (another user's job is indistinguishable from none)."""
-    job = await Job.objects.filter(pk=job_id, owner_id=owner.pk).afirst()
+    """The owner's job, or 404 (another user's job is indistinguishable from none).
+
+    Read on the async pool: no thread hop.
+    """
+    job = await afirst(job_detail_for(job_id=job_id, owner=owner))
     if job is None:
         raise NotFound()
     return job

@@ -112,10 +112,6 @@ def _cancel(job: Job) -> Job:
     return job
 
 
-async def ajob_cancel(*, job_id: UUID, owner: AbstractBaseUser) -> Job:
-    return await sync_to_async(job_cancel)(job_id=job_id, owner=owner)
-
-
 @transaction.atomic
 def job_cancel_by_staff(*, job_id: UUID) -> Job:
     """Cancel any user's job that has not started (the admin's action); 409 otherwise.

@@ -4,7 +4,14 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 
-from apps.core.openapi import error_response, request_example, response_example
+from apps.core.openapi import (
+    LOCATION_HEADER,
+    create_parameters,
+    create_responses,
+    error_response,
+    request_example,
+    response_example,
+)
 from apps.webhooks.serializers import (
     DeliveryDetailOutput,
     DeliveryListQuery,
@@ -61,6 +68,7 @@ CONFLICT = error_response("Not possible in this state.")
 
 webhooks_list = extend_schema(
     operation_id="webhooksList",
+    description="Endpoints without their secrets. Members get 403; non-members 404.",
     summary="The workspace's webhook endpoints (admins)",
     responses={200: WebhookEndpointOutput(many=True)},
     examples=[response_example("An endpoint", ENDPOINT_EXAMPLE, "200")],
@@ -69,9 +77,13 @@ webhooks_list = extend_schema(
 
 webhooks_create = extend_schema(
     operation_id="webhooksCreate",
+    description="The URL must be public http(s) (400 otherwise). The response holds the "
+    "signing secret (`whsec_...`, Standard Webhooks); store it now. `Location` is"
+    " the endpoint's path. Send `Idempotency-Key` to make retries safe.",
     summary="Add an endpoint; the response holds its signing secret, shown only once",
     request=WebhookEndpointCreateInput,
-    responses={201: WebhookEndpointCreatedOutput},
+    responses=create_responses({201: WebhookEndpointCreatedOutput}),
+    parameters=create_parameters(),
     examples=[
         request_example(
             "Documents only",
@@ -92,6 +104,7 @@ webhooks_create = extend_schema(
 
 webhooks_retrieve = extend_schema(
     operation_id="webhooksRetrieve",
+    description="The endpoint, its events and whether it is active (or why it was turned off).",
     summary="One endpoint (the secret is never shown again)",
     responses={200: WebhookEndpointOutput},
     examples=[response_example("An endpoint", ENDPOINT_EXAMPLE, "200")],
@@ -100,6 +113,8 @@ webhooks_retrieve = extend_schema(
 
 webhooks_update = extend_schema(
     operation_id="webhooksUpdate",
+    description="Only the fields sent change. `is_active: true` turns a disabled endpoint "
+    "back on and resets its failure count.",
     summary="Change the URL, events or description; turn it off or back on",
     request=WebhookEndpointUpdateInput,
     responses={200: WebhookEndpointOutput},
@@ -112,6 +127,7 @@ webhooks_update = extend_schema(
 
 webhooks_delete = extend_schema(
     operation_id="webhooksDelete",
+    description="Pending deliveries are not sent.",
     summary="Delete an endpoint and its delivery log",
     request=None,
     responses={204: None},
@@ -120,6 +136,8 @@ webhooks_delete = extend_schema(
 
 webhooks_rotate_secret = extend_schema(
     operation_id="webhooksRotateSecret",
+    description="Every attempt from now on, retries of earlier deliveries included, is signed"
+    " with the new secret.",
     summary="Replace the signing secret; the response holds the new one, shown only once",
     request=None,
     responses={200: WebhookEndpointCreatedOutput},
@@ -135,6 +153,8 @@ webhooks_rotate_secret = extend_schema(
 
 webhooks_deliveries_list = extend_schema(
     operation_id="webhooksDeliveriesList",
+    description="Each delivery's status, attempts, last HTTP status, latency, error and next "
+    "retry. Filter by `status` or `event`.",
     summary="The endpoint's delivery log, newest first",
     parameters=[DeliveryListQuery],
     responses={200: DeliveryOutput(many=True)},
@@ -144,6 +164,8 @@ webhooks_deliveries_list = extend_schema(
 
 webhooks_deliveries_retrieve = extend_schema(
     operation_id="webhooksDeliveriesRetrieve",
+    description="Everything in the log entry plus the exact body sent and the start of the "
+    "last response.",
     summary="One delivery, with the body that was sent",
     responses={200: DeliveryDetailOutput},
     examples=[response_example("A delivery being retried", DELIVERY_DETAIL_EXAMPLE, "200")],
@@ -152,9 +174,12 @@ webhooks_deliveries_retrieve = extend_schema(
 
 webhooks_deliveries_redeliver = extend_schema(
     operation_id="webhooksDeliveriesRedeliver",
+    description="Only a finished delivery (409 while it is still being attempted, or if the "
+    "endpoint is off). Answers 202 with the new delivery; `Location` is its path.",
     summary="Send a finished delivery's event again (a new delivery, same event id)",
     request=None,
     responses={202: DeliveryOutput, 409: CONFLICT},
+    parameters=[LOCATION_HEADER],
     examples=[
         response_example(
             "Queued again",

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from apps.core.aquery import afirst
 from apps.core.errors import NotFound
 from apps.webhooks.models import Delivery, WebhookEndpoint
 
@@ -17,11 +18,18 @@ def webhook_endpoint_list_for(*, workspace_id: UUID) -> QuerySet[WebhookEndpoint
     return WebhookEndpoint.objects.filter(workspace_id=workspace_id).order_by("-created_at", "-id")
 
 
+def webhook_endpoint_detail_for(
+    *, workspace_id: UUID, endpoint_id: UUID
+) -> QuerySet[WebhookEndpoint]:
+    """The endpoint if it is in the workspace (lazy)."""
+    return WebhookEndpoint.objects.filter(pk=endpoint_id, workspace_id=workspace_id)
+
+
 async def awebhook_endpoint_access(*, workspace_id: UUID, endpoint_id: UUID) -> WebhookEndpoint:
-    """An endpoint of the workspace; 404 if it is not in it."""
-    endpoint = await WebhookEndpoint.objects.filter(
-        pk=endpoint_id, workspace_id=workspace_id
-    ).afirst()
+    """An endpoint of the workspace; 404 if it is not in it (async pool, no thread hop)."""
+    endpoint = await afirst(
+        webhook_endpoint_detail_for(workspace_id=workspace_id, endpoint_id=endpoint_id)
+    )
     if endpoint is None:
         raise NotFound()
     return endpoint
@@ -39,9 +47,14 @@ def delivery_list_for(
     return deliveries.defer("payload", "response_excerpt").order_by("-created_at", "-id")
 
 
+def delivery_detail_for(*, endpoint: WebhookEndpoint, delivery_id: UUID) -> QuerySet[Delivery]:
+    """The delivery (with its payload) if it is the endpoint's (lazy)."""
+    return Delivery.objects.filter(pk=delivery_id, endpoint=endpoint)
+
+
 async def adelivery_access(*, endpoint: WebhookEndpoint, delivery_id: UUID) -> Delivery:
-    """One delivery of the endpoint, or 404."""
-    delivery = await Delivery.objects.filter(pk=delivery_id, endpoint=endpoint).afirst()
+    """One delivery of the endpoint, or 404 (async pool, no thread hop)."""
+    delivery = await afirst(delivery_detail_for(endpoint=endpoint, delivery_id=delivery_id))
     if delivery is None:
         raise NotFound()
     return delivery

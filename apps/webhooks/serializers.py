@@ -5,6 +5,7 @@ from typing import Any, override
 from rest_framework import serializers
 
 from apps.core.jsonfield import JsonObjectField
+from apps.core.outputs import iso_datetime, output_of, uuid_str
 from apps.webhooks import transport
 from apps.webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint, WebhookEvent
 
@@ -70,6 +71,29 @@ class WebhookEndpointCreatedOutput(WebhookEndpointOutput):
     )
 
 
+@output_of(WebhookEndpointOutput)
+def webhook_endpoint_public(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """``WebhookEndpointOutput`` built directly (never the secret)."""
+    return {
+        "id": str(endpoint.id),
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "events": list(endpoint.events),
+        "is_active": endpoint.is_active,
+        "consecutive_failures": endpoint.consecutive_failures,
+        "disabled_at": iso_datetime(endpoint.disabled_at),
+        "disabled_reason": endpoint.disabled_reason,
+        "created_at": iso_datetime(endpoint.created_at),
+        "updated_at": iso_datetime(endpoint.updated_at),
+    }
+
+
+@output_of(WebhookEndpointCreatedOutput)
+def webhook_endpoint_created_public(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """``WebhookEndpointCreatedOutput`` built directly: the endpoint and its secret."""
+    return {**webhook_endpoint_public(endpoint), "secret": endpoint.secret}
+
+
 class WebhookEnvelopeOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField(help_text="The event id (the same on every endpoint).")
     type = serializers.ChoiceField(choices=WebhookEvent.choices)
@@ -115,6 +139,50 @@ class DeliveryDetailOutput(DeliveryOutput):
         help_text="The start (at most 256 bytes) of the last answer's body, kept only when it "
         "was a 2xx or a 4xx: empty for a redirect, a server error or a refused attempt."
     )
+
+
+@output_of(WebhookEnvelopeOutput)
+def webhook_envelope_public(payload: dict[str, Any]) -> dict[str, Any]:
+    """``WebhookEnvelopeOutput`` built directly from a stored envelope."""
+    return {
+        "id": str(payload["id"]),
+        "type": payload["type"],
+        "created_at": payload["created_at"],
+        "workspace_id": str(payload["workspace_id"]),
+        "data": payload["data"],
+    }
+
+
+@output_of(DeliveryOutput)
+def delivery_public(delivery: Delivery) -> dict[str, Any]:
+    """``DeliveryOutput`` built directly (no payload: list pages defer it)."""
+    return {
+        "id": str(delivery.id),
+        "event_id": str(delivery.event_id),
+        "event": delivery.event,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "response_status_code": delivery.response_status_code,
+        "latency_ms": delivery.latency_ms,
+        "error": delivery.error,
+        "next_retry_at": iso_datetime(delivery.next_retry_at),
+        "endpoint_disabled": delivery.endpoint_disabled,
+        "redelivery_of": uuid_str(delivery.redelivery_of_id),
+        "request_id": delivery.request_id,
+        "created_at": iso_datetime(delivery.created_at),
+        "last_attempt_at": iso_datetime(delivery.last_attempt_at),
+        "completed_at": iso_datetime(delivery.completed_at),
+    }
+
+
+@output_of(DeliveryDetailOutput)
+def delivery_detail_public(delivery: Delivery) -> dict[str, Any]:
+    """``DeliveryDetailOutput`` built directly: with the body sent."""
+    return {
+        **delivery_public(delivery),
+        "payload": webhook_envelope_public(delivery.payload),
+        "response_excerpt": delivery.response_excerpt,
+    }
 
 
 class DeliveryListQuery(serializers.Serializer[Any]):

@@ -163,12 +163,10 @@ def webhook_endpoint_rotate_secret(*, endpoint_id: UUID) -> WebhookEndpoint:
     return endpoint
 
 
-awebhook_endpoint_rotate_secret = sync_to_async(webhook_endpoint_rotate_secret)
-
-
-async def awebhook_endpoint_delete(*, endpoint_id: UUID) -> None:
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint_id: UUID) -> None:
     """Delete an endpoint and its delivery log; pending deliveries are dropped."""
-    await WebhookEndpoint.objects.filter(pk=endpoint_id).adelete()
+    WebhookEndpoint.objects.filter(pk=endpoint_id).delete()
 
 
 # --- events -> deliveries ----------------------------------------------------
@@ -236,9 +234,6 @@ def delivery_redeliver(*, delivery_id: UUID) -> Delivery:
     )
     _dispatch_delivery(delivery)
     return delivery
-
-
-adelivery_redeliver = sync_to_async(delivery_redeliver)
 
 
 # --- one attempt (the job body) ----------------------------------------------

@@ -5,21 +5,24 @@ OpenAPI decoration: ``apps.webhooks.openapi``.
 
 from uuid import UUID
 
+from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.webhooks import openapi, selectors, services
 from apps.webhooks.serializers import (
-    DeliveryDetailOutput,
     DeliveryListQuery,
-    DeliveryOutput,
-    WebhookEndpointCreatedOutput,
     WebhookEndpointCreateInput,
-    WebhookEndpointOutput,
     WebhookEndpointUpdateInput,
+    delivery_detail_public,
+    delivery_public,
+    webhook_endpoint_created_public,
+    webhook_endpoint_public,
 )
 from apps.workspaces.models import Role
 from apps.workspaces.permissions import WorkspaceScopedView
@@ -40,9 +43,10 @@ class WebhookEndpointListView(WorkspaceAdminView):
     @openapi.webhooks_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         endpoints = selectors.webhook_endpoint_list_for(workspace_id=workspace_id)
-        return await apaginated_response(self, endpoints, WebhookEndpointOutput)
+        return await apaginated_response(self, endpoints, webhook_endpoint_public)
 
     @openapi.webhooks_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         user = request_user(request)
         data = WebhookEndpointCreateInput(data=request.data)
@@ -50,8 +54,9 @@ class WebhookEndpointListView(WorkspaceAdminView):
         endpoint = await services.awebhook_endpoint_create(
             workspace_id=workspace_id, actor=user, **data.validated_data
         )
-        output = WebhookEndpointCreatedOutput(endpoint).data
-        return Response(output, status=status.HTTP_201_CREATED)
+        output = webhook_endpoint_created_public(endpoint)
+        location = reverse("webhooks-detail", args=[workspace_id, endpoint.pk])
+        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class WebhookEndpointDetailView(WorkspaceAdminView):
@@ -60,7 +65,7 @@ class WebhookEndpointDetailView(WorkspaceAdminView):
         endpoint = await selectors.awebhook_endpoint_access(
             workspace_id=workspace_id, endpoint_id=endpoint_id
         )
-        return Response(WebhookEndpointOutput(endpoint).data)
+        return Response(webhook_endpoint_public(endpoint))
 
     @openapi.webhooks_update
     async def patch(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
@@ -72,14 +77,14 @@ class WebhookEndpointDetailView(WorkspaceAdminView):
         endpoint = await services.awebhook_endpoint_update(
             endpoint_id=endpoint.pk, **data.validated_data
         )
-        return Response(WebhookEndpointOutput(endpoint).data)
+        return Response(webhook_endpoint_public(endpoint))
 
     @openapi.webhooks_delete
     async def delete(self, request: Request, workspace_id: UUID, endpoint_id: UUID) -> Response:
         endpoint = await selectors.awebhook_endpoint_access(
             workspace_id=workspace_id, endpoint_id=endpoint_id
         )
-        await services.awebhook_endpoint_delete(endpoint_id=endpoint.pk)
+        await sync_to_async(services.webhook_endpoint_delete)(endpoint_id=endpoint.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,8 +94,10 @@ class WebhookSecretRotateView(WorkspaceAdminView):
         endpoint = await selectors.awebhook_endpoint_access(
             workspace_id=workspace_id, endpoint_id=endpoint_id
         )
-        endpoint = await services.awebhook_endpoint_rotate_secret(endpoint_id=endpoint.pk)
-        return Response(WebhookEndpointCreatedOutput(endpoint).data)
+        endpoint = await sync_to_async(services.webhook_endpoint_rotate_secret)(
+            endpoint_id=endpoint.pk
+        )
+        return Response(webhook_endpoint_created_public(endpoint))
 
 
 class DeliveryListView(WorkspaceAdminView):
@@ -104,7 +111,7 @@ class DeliveryListView(WorkspaceAdminView):
         query = DeliveryListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         deliveries = selectors.delivery_list_for(endpoint=endpoint, **query.validated_data)
-        return await apaginated_response(self, deliveries, DeliveryOutput)
+        return await apaginated_response(self, deliveries, delivery_public)
 
 
 class DeliveryDetailView(WorkspaceAdminView):
@@ -116,7 +123,7 @@ class DeliveryDetailView(WorkspaceAdminView):
             workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         delivery = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
-        return Response(DeliveryDetailOutput(delivery).data)
+        return Response(delivery_detail_public(delivery))
 
 
 class DeliveryRedeliverView(WorkspaceAdminView):
@@ -128,5 +135,12 @@ class DeliveryRedeliverView(WorkspaceAdminView):
             workspace_id=workspace_id, endpoint_id=endpoint_id
         )
         original = await selectors.adelivery_access(endpoint=endpoint, delivery_id=delivery_id)
-        delivery = await services.adelivery_redeliver(delivery_id=original.pk)
-        return Response(DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        delivery = await sync_to_async(services.delivery_redeliver)(delivery_id=original.pk)
+        location = reverse(
+            "webhooks-delivery-detail", args=[workspace_id, endpoint_id, delivery.pk]
+        )
+        return Response(
+            delivery_public(delivery),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )

@@ -7,38 +7,34 @@ confirm that the workspace exists). A member whose role is too low gets 403.
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from apps.accounts.models import User
+from apps.core.aquery import afirst
 from apps.core.errors import NotFound, PermissionDenied
 from apps.workspaces.models import ROLE_RANK, Membership, Role
+
+
+def membership_for(*, user_id: int, workspace_id: UUID) -> QuerySet[Membership]:
+    """The user's membership of the workspace, with the workspace selected (lazy)."""
+    return Membership.objects.select_related("workspace").filter(
+        workspace_id=workspace_id, user_id=user_id
+    )
 
 
 async def aget_membership(user: User | AnonymousUser | None, workspace_id: UUID) -> Membership:
     """The caller's membership of the workspace (with the workspace selected).
 
     Raises ``NotFound`` when the workspace does not exist or ``user`` is not a
-    member of it (anonymous users included). One indexed query.
+    member of it (anonymous users included). One indexed query, on the async
+    pool: it runs on every workspace route, so it makes no thread hop.
     """
     if not isinstance(user, User):
         raise NotFound()
-    try:
-        return await Membership.objects.select_related("workspace").aget(
-            workspace_id=workspace_id, user_id=user.pk
-        )
-    except Membership.DoesNotExist:
-        raise NotFound() from None
-
-
-def get_membership(user: User | AnonymousUser | None, workspace_id: UUID) -> Membership:
-    """Sync twin of ``aget_membership`` (for services and jobs)."""
-    if not isinstance(user, User):
+    membership = await afirst(membership_for(user_id=user.pk, workspace_id=workspace_id))
+    if membership is None:
         raise NotFound()
-    try:
-        return Membership.objects.select_related("workspace").get(
-            workspace_id=workspace_id, user_id=user.pk
-        )
-    except Membership.DoesNotExist:
-        raise NotFound() from None
+    return membership
 
 
 def has_role(membership: Membership, minimum: Role) -> bool:

@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema
 
 from apps.core.openapi import (
+    create_parameters,
+    create_responses,
     error_response,
-    page_example,
     request_example,
     response_example,
 )
@@ -53,18 +54,22 @@ LAST_OWNER = error_response("The last owner would be lost.")
 
 workspaces_list = extend_schema(
     operation_id="workspacesList",
+    description="Each workspace with the caller's role in it, cursor-paginated.",
     summary="The workspaces the caller belongs to, newest membership first",
     tags=WORKSPACE_TAGS,
     responses={200: WorkspaceOutput(many=True)},
-    examples=[page_example("My workspaces", WORKSPACE_EXAMPLE)],
+    examples=[response_example("My workspaces", WORKSPACE_EXAMPLE)],
 )
 
 workspaces_create = extend_schema(
     operation_id="workspacesCreate",
+    description="The response is the new workspace with the caller's role (`owner`); "
+    "`Location` is its path. Send `Idempotency-Key` to make retries safe.",
     summary="Create a workspace; the caller becomes its owner",
     tags=WORKSPACE_TAGS,
     request=WorkspaceInput,
-    responses={201: WorkspaceOutput},
+    responses=create_responses({201: WorkspaceOutput}),
+    parameters=create_parameters(),
     examples=[
         request_example("Create", {"name": "Analytical Engines"}),
         response_example("Created", WORKSPACE_EXAMPLE, "201"),
@@ -73,6 +78,8 @@ workspaces_create = extend_schema(
 
 workspaces_retrieve = extend_schema(
     operation_id="workspacesRetrieve",
+    description="The workspace with the caller's role in it. A workspace the caller is not a "
+    "member of answers 404, whether or not it exists.",
     summary="One of the caller's workspaces",
     tags=WORKSPACE_TAGS,
     responses={200: WorkspaceOutput},
@@ -81,6 +88,7 @@ workspaces_retrieve = extend_schema(
 
 workspaces_rename = extend_schema(
     operation_id="workspacesRename",
+    description="Members get 403; non-members 404.",
     summary="Rename a workspace (admins and owners)",
     tags=WORKSPACE_TAGS,
     request=WorkspaceUpdateInput,
@@ -93,6 +101,8 @@ workspaces_rename = extend_schema(
 
 workspaces_delete = extend_schema(
     operation_id="workspacesDelete",
+    description="Deletes its documents, members, invitations, webhooks and exports with it. "
+    "Admins and members get 403.",
     summary="Delete a workspace and everything in it (owners only)",
     tags=WORKSPACE_TAGS,
     responses={204: None},
@@ -100,10 +110,11 @@ workspaces_delete = extend_schema(
 
 members_list = extend_schema(
     operation_id="membersList",
+    description="Every member with their role, cursor-paginated. Any member may list them.",
     summary="The workspace's members, oldest first",
     tags=MEMBER_TAGS,
     responses={200: MemberOutput(many=True)},
-    examples=[page_example("Members", MEMBER_EXAMPLE)],
+    examples=[response_example("Members", MEMBER_EXAMPLE)],
 )
 
 members_update_role = extend_schema(
@@ -131,10 +142,11 @@ members_remove = extend_schema(
 
 invitations_list = extend_schema(
     operation_id="invitationsList",
+    description="Pending, accepted, revoked and expired invitations. Members get 403.",
     summary="The workspace's invitations in every state, newest first (admins)",
     tags=INVITATION_TAGS,
     responses={200: InvitationOutput(many=True)},
-    examples=[page_example("Invitations", INVITATION_EXAMPLE)],
+    examples=[response_example("Invitations", INVITATION_EXAMPLE)],
 )
 
 invitations_create = extend_schema(
@@ -147,15 +159,35 @@ invitations_create = extend_schema(
     "(429 with Retry-After).",
     tags=INVITATION_TAGS,
     request=InvitationInput,
-    responses={201: InvitationOutput, 409: error_response("Already a member.")},
+    responses=create_responses(
+        {
+            201: InvitationOutput,
+            409: error_response(
+                "Already a member, or a request with this Idempotency-Key is still running."
+            ),
+        }
+    ),
+    parameters=create_parameters(),
     examples=[
         request_example("Invite", {"email": "charles@example.com", "role": "member"}),
         response_example("Invited", INVITATION_EXAMPLE, "201"),
     ],
 )
 
+invitations_retrieve = extend_schema(
+    operation_id="invitationsRetrieve",
+    summary="One invitation of the workspace, in any state (admins)",
+    description="What `invitationsCreate` answered, as it stands now: `pending`, `accepted`, "
+    "`revoked` or `expired`. The `Location` of a created invitation points here.",
+    tags=INVITATION_TAGS,
+    responses={200: InvitationOutput},
+    examples=[response_example("Invitation", INVITATION_EXAMPLE)],
+)
+
 invitations_revoke = extend_schema(
     operation_id="invitationsRevoke",
+    description="The link stops working at once. Revoking an invitation that is no longer "
+    "pending changes nothing.",
     summary="Revoke a pending invitation (admins)",
     tags=INVITATION_TAGS,
     responses={204: None},

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.serializers import EmailAddressField
+from apps.core.outputs import iso_datetime, output_of
 from apps.core.validators import validate_single_line
 from apps.workspaces.models import Invitation, Membership, Role
 
@@ -20,6 +21,19 @@ class WorkspaceOutput(serializers.Serializer[Membership]):
     role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role.")
     created_at = serializers.DateTimeField(source="workspace.created_at")
     updated_at = serializers.DateTimeField(source="workspace.updated_at")
+
+
+@output_of(WorkspaceOutput)
+def workspace_public(membership: Membership) -> dict[str, Any]:
+    """``WorkspaceOutput`` built directly (select the membership's workspace)."""
+    workspace = membership.workspace
+    return {
+        "id": str(workspace.id),
+        "name": workspace.name,
+        "role": membership.role,
+        "created_at": iso_datetime(workspace.created_at),
+        "updated_at": iso_datetime(workspace.updated_at),
+    }
 
 
 class WorkspaceInput(serializers.Serializer[Any]):
@@ -42,6 +56,18 @@ class MemberOutput(serializers.Serializer[Membership]):
     full_name = serializers.CharField(source="user.full_name")
     role = serializers.ChoiceField(choices=Role.choices)
     joined_at = serializers.DateTimeField(source="created_at")
+
+
+@output_of(MemberOutput)
+def member_public(membership: Membership) -> dict[str, Any]:
+    """``MemberOutput`` built directly (select the membership's user)."""
+    return {
+        "user_id": membership.user_id,
+        "email": membership.user.email,
+        "full_name": membership.user.full_name,
+        "role": membership.role,
+        "joined_at": iso_datetime(membership.created_at),
+    }
 
 
 class MemberRoleInput(serializers.Serializer[Any]):
@@ -82,6 +108,23 @@ class InvitationOutput(serializers.Serializer[Invitation]):
     @extend_schema_field(serializers.ChoiceField(choices=InvitationStatus.choices))
     def get_status(self, invitation: Invitation) -> str:
         return invitation_status(invitation)
+
+
+@output_of(InvitationOutput)
+def invitation_public(invitation: Invitation) -> dict[str, Any]:
+    """``InvitationOutput`` built directly."""
+    return {
+        "id": str(invitation.id),
+        "workspace_id": str(invitation.workspace_id),
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation_status(invitation).value,
+        "invited_by_id": invitation.invited_by_id,
+        "expires_at": iso_datetime(invitation.expires_at),
+        "accepted_at": iso_datetime(invitation.accepted_at),
+        "revoked_at": iso_datetime(invitation.revoked_at),
+        "created_at": iso_datetime(invitation.created_at),
+    }
 
 
 class InvitationInput(serializers.Serializer[Any]):

@@ -6,10 +6,12 @@ OpenAPI decoration: ``apps.workspaces.openapi``.
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.idempotency import idempotent
 from apps.core.pagination import CursorPagination, apaginated_response
 from apps.core.requests import request_user
 from apps.core.throttling import AsyncUserRateThrottle
@@ -20,12 +22,12 @@ from apps.workspaces.permissions import WorkspaceRateThrottle, WorkspaceScopedVi
 from apps.workspaces.serializers import (
     InvitationAcceptInput,
     InvitationInput,
-    InvitationOutput,
-    MemberOutput,
     MemberRoleInput,
     WorkspaceInput,
-    WorkspaceOutput,
     WorkspaceUpdateInput,
+    invitation_public,
+    member_public,
+    workspace_public,
 )
 
 
@@ -39,17 +41,23 @@ class WorkspaceListView(AsyncAPIView):
     @openapi.workspaces_list
     async def get(self, request: Request) -> Response:
         return await apaginated_response(
-            self, selectors.membership_list_for(user=request_user(request)), WorkspaceOutput
+            self, selectors.membership_list_for(user=request_user(request)), workspace_public
         )
 
     @openapi.workspaces_create
+    @idempotent
     async def post(self, request: Request) -> Response:
         data = WorkspaceInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = await sync_to_async(services.workspace_create)(
             owner=request_user(request), name=data.validated_data["name"]
         )
-        return Response(WorkspaceOutput(membership).data, status=status.HTTP_201_CREATED)
+        location = reverse("workspaces-detail", args=[membership.workspace_id])
+        return Response(
+            workspace_public(membership),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
 class WorkspaceDetailView(WorkspaceScopedView):
@@ -57,7 +65,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
 
     @openapi.workspaces_retrieve
     async def get(self, request: Request, workspace_id: UUID) -> Response:
-        return Response(WorkspaceOutput(self.membership).data)
+        return Response(workspace_public(self.membership))
 
     @openapi.workspaces_rename
     async def patch(self, request: Request, workspace_id: UUID) -> Response:
@@ -66,7 +74,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
         membership = await sync_to_async(services.workspace_rename)(
             actor=self.membership, name=data.validated_data.get("name")
         )
-        return Response(WorkspaceOutput(membership).data)
+        return Response(workspace_public(membership))
 
     @openapi.workspaces_delete
     async def delete(self, request: Request, workspace_id: UUID) -> Response:
@@ -80,7 +88,7 @@ class MemberListView(WorkspaceScopedView):
     @openapi.members_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         return await apaginated_response(
-            self, selectors.member_list_for(workspace_id=self.workspace_id), MemberOutput
+            self, selectors.member_list_for(workspace_id=self.workspace_id), member_public
         )
 
 
@@ -94,7 +102,7 @@ class MemberDetailView(WorkspaceScopedView):
         membership = await sync_to_async(services.member_role_change)(
             actor=self.membership, user_id=user_id, role=data.validated_data.get("role")
         )
-        return Response(MemberOutput(membership).data)
+        return Response(member_public(membership))
 
     @openapi.members_remove
     async def delete(self, request: Request, workspace_id: UUID, user_id: int) -> Response:
@@ -112,10 +120,11 @@ class InvitationListView(WorkspaceScopedView):
     @openapi.invitations_list
     async def get(self, request: Request, workspace_id: UUID) -> Response:
         return await apaginated_response(
-            self, selectors.invitation_list_for(workspace_id=self.workspace_id), InvitationOutput
+            self, selectors.invitation_list_for(workspace_id=self.workspace_id), invitation_public
         )
 
     @openapi.invitations_create
+    @idempotent
     async def post(self, request: Request, workspace_id: UUID) -> Response:
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,11 +133,23 @@ class InvitationListView(WorkspaceScopedView):
             email=data.validated_data["email"],
             role=Role(data.validated_data["role"]),
         )
-        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+        location = reverse("invitations-detail", args=[workspace_id, invitation.pk])
+        return Response(
+            invitation_public(invitation),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
 class InvitationDetailView(WorkspaceScopedView):
-    minimum_roles = {"DELETE": Role.ADMIN}
+    minimum_roles = {"GET": Role.ADMIN, "DELETE": Role.ADMIN}
+
+    @openapi.invitations_retrieve
+    async def get(self, request: Request, workspace_id: UUID, invitation_id: UUID) -> Response:
+        invitation = await selectors.ainvitation_access(
+            workspace_id=self.workspace_id, invitation_id=invitation_id
+        )
+        return Response(invitation_public(invitation))
 
     @openapi.invitations_revoke
     async def delete(self, request: Request, workspace_id: UUID, invitation_id: UUID) -> Response:
@@ -146,4 +167,4 @@ class InvitationAcceptView(AsyncAPIView):
         membership = await sync_to_async(services.invitation_accept)(
             user=request_user(request), token=data.validated_data["token"]
         )
-        return Response(WorkspaceOutput(membership).data)
+        return Response(workspace_public(membership))

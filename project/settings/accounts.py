@@ -13,6 +13,11 @@ TOKEN_LIMIT_PER_USER = env_int("TOKEN_LIMIT_PER_USER", 20)
 TOKEN_PREFIX = env_str("TOKEN_PREFIX", "aa_")
 # Upper bound on how long a cached token entry lives (never beyond the token's expiry).
 TOKEN_CACHE_TTL = env_timedelta("TOKEN_CACHE_TTL", timedelta(minutes=15))
+# How long an API process trusts cache hits after it last read the revocation
+# outbox; also how long a logout waits when it cannot reach Redis.
+TOKEN_REVOCATION_CHECK_INTERVAL = env_timedelta(
+    "TOKEN_REVOCATION_CHECK_INTERVAL", timedelta(seconds=1)
+)
 # How often Celery beat deletes expired tokens.
 TOKEN_PURGE_INTERVAL = env_timedelta("TOKEN_PURGE_INTERVAL", timedelta(hours=1))
 

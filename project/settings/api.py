@@ -1,9 +1,17 @@
-"""The API contract: DRF, the error shape, the OpenAPI schema."""
+"""The API contract: DRF, the error shape, the OpenAPI schema, idempotent creates."""
+
+from datetime import timedelta
+
+from apps.core.env import env_timedelta
+
+# How long a create's response is kept for retries with the same
+# Idempotency-Key (apps.core.idempotency).
+IDEMPOTENCY_KEY_TTL = env_timedelta("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "apps.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",

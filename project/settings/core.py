@@ -4,7 +4,14 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from apps.core.env import env_bool, env_int, env_list, env_str
+from apps.core.env import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path_prefix,
+    env_str,
+)
 from project.settings.devstack import DEV_STACK
 
 # Lets generic Django classes be subscripted at runtime (ModelAdmin[User], ...).
@@ -69,7 +76,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "project.urls"
 ASGI_APPLICATION = "project.asgi.app"
 WSGI_APPLICATION = None
-ADMIN_URL_PREFIX = "/admin/"
+# Where the Django admin lives ("backoffice/", ...); empty turns it off (no
+# route, and the admin-only session middleware never runs).
+ADMIN_URL = env_path_prefix("ADMIN_URL", "admin/")
+if ADMIN_URL.split("/")[0] in {"api", "static", "healthz", "readyz"}:
+    raise ConfigurationError(f"ADMIN_URL must not shadow the API's own paths, got {ADMIN_URL!r}")
+ADMIN_URL_PREFIX = f"/{ADMIN_URL}" if ADMIN_URL else ""
 
 TEMPLATES = [
     {

@@ -15,7 +15,11 @@ DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
 DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
 DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 
-_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+# Pooled connections are checked when handed out (CONN_HEALTH_CHECKS makes
+# Django give its pool psycopg's check_connection): none survives a restart.
+_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+# Django's backend plus the database circuit breaker (fail fast while it is down).
+_database["ENGINE"] = "apps.core.postgresql"
 _database.setdefault("OPTIONS", {})["pool"] = {
     "min_size": DATABASE_POOL_MIN_SIZE,
     "max_size": DATABASE_POOL_MAX_SIZE,

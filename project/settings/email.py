@@ -12,7 +12,7 @@ _mail_backend = env_str(
     "EMAIL_BACKEND",
     DEV_STACK.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
 )
-# Folder of the file backends (Django's, and apps.core.mailbox's .eml files).
+# Folder of the file backends (Django's, and apps.notifications.mailbox's .eml files).
 MAIL_FILES_DIR = env_str(
     "EMAIL_FILE_PATH", DEV_STACK.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 )
@@ -26,11 +26,11 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "timeout": 10,
     }
-elif _mail_backend.endswith(("filebased.EmailBackend", "apps.core.mailbox.EmailBackend")):
+elif _mail_backend.endswith(("filebased.EmailBackend", "apps.notifications.mailbox.EmailBackend")):
     _mail_options = {"file_path": MAIL_FILES_DIR}
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 
-# The development mailbox page (/dev/mailbox/, apps.core.mailbox_views) over
-# the files of apps.core.mailbox.EmailBackend. `uv run dev` turns it on; never
+# The development mailbox page (/dev/mailbox/, apps.notifications.mailbox_views) over
+# the files of apps.notifications.mailbox.EmailBackend. `uv run dev` turns it on; never
 # in production (`check --deploy` fails).
 DEV_MAILBOX = env_bool("DEV_MAILBOX", False)

@@ -1,29 +1,13 @@
 """The core base view awaits async checks on the event loop: no thread hop."""
 
 import threading
-from typing import Any
 
 import pytest
-from asgiref.sync import SyncToAsync
 from django.test import AsyncClient
 
 from tests.core import urls as test_urls
 
 pytestmark = [pytest.mark.urls("tests.core.urls")]
-
-
-@pytest.fixture
-def sync_to_async_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of every function asgiref runs in a worker thread during the test."""
-    calls: list[str] = []
-    original = SyncToAsync.__call__
-
-    async def recording_call(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
-        calls.append(getattr(self.func, "__qualname__", repr(self.func)))
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", recording_call)
-    return calls
 
 
 async def test_async_checks_and_handler_run_on_the_event_loop_thread(api: AsyncClient) -> None:
@@ -41,7 +25,7 @@ async def test_async_checks_and_handler_run_on_the_event_loop_thread(api: AsyncC
 
 
 async def test_api_request_path_adds_no_thread_hop(
-    api: AsyncClient, sync_to_async_calls: list[str]
+    api: AsyncClient, thread_hops: list[str]
 ) -> None:
     response = await api.get("/api/v1/test/threads")
     assert response.status_code == 200
@@ -49,17 +33,17 @@ async def test_api_request_path_adds_no_thread_hop(
     # receivers (request_started/finished) and closing the response. The base
     # view renders inline (no SimpleTemplateResponse.render hop), and there is
     # no middleware, base view or check hop. Exact: a hop coming back fails.
-    assert sorted(set(sync_to_async_calls)) == [
+    assert sorted(set(thread_hops)) == [
         "HttpResponseBase.close",
         "Signal.asend.<locals>.sync_send",
-    ], sync_to_async_calls
+    ], thread_hops
 
 
 async def test_error_responses_are_rendered_inline_too(
-    api: AsyncClient, sync_to_async_calls: list[str]
+    api: AsyncClient, thread_hops: list[str]
 ) -> None:
     response = await api.post("/api/v1/test/echo", {"name": ""}, content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["type"] == "validation_error"
-    assert "SimpleTemplateResponse.render" not in sync_to_async_calls
+    assert "SimpleTemplateResponse.render" not in thread_hops

@@ -22,6 +22,7 @@ ENV_READERS = {
     "env_float",
     "env_list",
     "env_timedelta",
+    "env_path_prefix",
 }
 VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 

@@ -1,4 +1,4 @@
-"""``apps.core.handler.AsyncHandler``: no per-request thread, yet Django's hygiene holds.
+"""``apps.core.upstream.handler.AsyncHandler``: no per-request thread, yet Django's hygiene holds.
 
 Requests go through the real ASGI app (``project.asgi.app``) in process.
 """
@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from asgiref.sync import SyncToAsync
 from django.core import signals
 from django.db import connections
 
-from apps.core.handler import AsyncHandler
+from apps.core.upstream.handler import AsyncHandler
 from project.asgi import app
 from tests.core import handler_urls
 
@@ -43,20 +42,6 @@ def threads_started() -> Iterator[list[str]]:
     threading.setprofile(None)
 
 
-@pytest.fixture
-def sync_to_async_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of every function asgiref runs in a worker thread during the test."""
-    calls: list[str] = []
-    original = SyncToAsync.__call__
-
-    async def recording_call(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
-        calls.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", recording_call)
-    return calls
-
-
 def _connections_in_use() -> int:
     pool = connections["default"].pool  # type: ignore[attr-defined]  # PostgreSQL only
     stats: dict[str, int] = pool.get_stats()
@@ -70,19 +55,19 @@ async def test_app_serves_through_the_async_handler() -> None:
 
 
 async def test_async_request_starts_no_thread_and_makes_no_hop(
-    client: httpx.AsyncClient, threads_started: list[str], sync_to_async_calls: list[str]
+    client: httpx.AsyncClient, threads_started: list[str], thread_hops: list[str]
 ) -> None:
     for _ in range(3):
         response = await client.get("/handler/plain")
         assert response.status_code == 200
         assert response.json() == {"ok": True}
-    assert sync_to_async_calls == []
+    assert thread_hops == []
     assert threads_started == []
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_sync_orm_connection_goes_back_to_the_pool_after_each_request(
-    client: httpx.AsyncClient, sync_to_async_calls: list[str]
+    client: httpx.AsyncClient, thread_hops: list[str]
 ) -> None:
     response = await client.get("/handler/orm")
     assert response.status_code == 200
@@ -95,7 +80,7 @@ async def test_sync_orm_connection_goes_back_to_the_pool_after_each_request(
         assert response.json() == {"users": 0}
     assert _connections_in_use() == in_use
     # Closed where Django closes it: in the request's worker thread.
-    assert "HttpResponseBase.close" in sync_to_async_calls
+    assert "HttpResponseBase.close" in thread_hops
 
 
 @pytest.mark.django_db(transaction=True)

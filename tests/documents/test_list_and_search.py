@@ -1,14 +1,16 @@
 """Document lists: cursor pages in a stable order, filters, ranked full-text search,
 and a number of queries that does not grow with the page."""
 
+import base64
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import AsyncClient
 from django.utils import timezone
 
+from apps.core.pagination import INVALID_CURSOR
 from apps.documents.models import Document
 from apps.workspaces.models import Role
 from tests.factories import amake_user, auth_headers, login
@@ -105,14 +107,47 @@ async def test_bad_filters_answer_400_not_500(
     assert response.json()["errors"][0]["attr"] == attr
 
 
-async def test_an_invalid_cursor_answers_404_in_the_standard_shape(api: AsyncClient) -> None:
+def _cursor(**tokens: str) -> str:
+    return quote(base64.b64encode(urlencode(tokens).encode()).decode())
+
+
+TAMPERED_CURSORS = {
+    "not base64": "garbage!",
+    "not ascii": quote("é"),
+    "negative offset": _cursor(o="-1"),
+    "offset not a number": _cursor(o="x"),
+    "reverse not a flag": _cursor(r="x"),
+    "position not a time or rank": _cursor(p="not-a-position"),
+    "position without time zone": _cursor(p="2026-01-01 09:00:00"),
+    "position out of range": _cursor(p="9" * 30),
+    "position an empty string": _cursor(p=""),
+}
+
+
+@pytest.mark.parametrize("q", ["", "engine"])
+async def test_a_tampered_cursor_answers_400_never_500(api: AsyncClient, q: str) -> None:
+    """With ``q`` the position is a rank (an integer), without it a time: each
+    parsed against its own field before it reaches the query."""
     ada = await amake_user()
     workspace = await amake_workspace(owner=ada)
-    response = await api.get(
-        f"{documents_url(workspace.pk)}?cursor=garbage", headers=auth_headers(await login(api, ada))
-    )
-    assert response.status_code == 404
-    assert response.json()["errors"][0]["code"] == "not_found"
+    await amake_document(workspace=workspace, author=ada, title="engine")
+    headers = auth_headers(await login(api, ada))
+    for name, cursor in TAMPERED_CURSORS.items():
+        response = await api.get(
+            f"{documents_url(workspace.pk)}?q={q}&cursor={cursor}", headers=headers
+        )
+        assert response.status_code == 400, (name, response.content)
+        body = response.json()
+        assert body["type"] == "validation_error", name
+        assert body["errors"] == [
+            {"code": "invalid_cursor", "detail": INVALID_CURSOR, "attr": "cursor"}
+        ], name
+    # A well-formed position of the right type pages normally, the wrong type does not.
+    time, rank = _cursor(p="2026-01-01T09:00:00+02:00"), _cursor(p="5")
+    right, wrong = (rank, time) if q else (time, rank)
+    url = f"{documents_url(workspace.pk)}?q={q}&cursor="
+    assert (await api.get(url + right, headers=headers)).status_code == 200
+    assert (await api.get(url + wrong, headers=headers)).status_code == 400
 
 
 async def test_search_ranks_title_matches_above_body_matches(api: AsyncClient) -> None:
@@ -189,3 +224,33 @@ async def test_list_queries_do_not_grow_with_the_page(
     few, many = await count_for(2), await count_for(40)
     assert few == many
     assert many <= 2, orm_queries  # the membership, then the page
+
+
+async def test_search_ranks_only_the_newest_matches_of_its_window(api: AsyncClient) -> None:
+    """Search cost is bounded by the window, not the matches: past it, older
+    matches are not ranked (docs/api.md, "Search"); below it nothing changes."""
+    from apps.core.aquery import afetch
+    from apps.documents.selectors import RELEVANCE_ORDERING, document_list_for
+
+    ada = await amake_user()
+    workspace = await amake_workspace(owner=ada)
+    oldest_best = await amake_document(workspace=workspace, author=ada, title="budget budget")
+    newer = [
+        await amake_document(workspace=workspace, author=ada, title=f"Note {n}", body="budget")
+        for n in range(4)
+    ]
+    await amake_document(workspace=workspace, author=ada, title="Unrelated")
+
+    async def ranked(window: int | None) -> list[Any]:
+        found = await afetch(
+            document_list_for(workspace_id=workspace.pk, q="budget", search_window=window)
+            .order_by(*RELEVANCE_ORDERING)
+        )  # fmt: skip
+        return [document.pk for document in found]
+
+    everything = await ranked(None)
+    assert everything[0] == oldest_best.pk  # the title match ranks first
+    assert len(everything) == 5
+    assert await ranked(10) == everything  # fewer matches than the window: unchanged
+    windowed = await ranked(3)
+    assert set(windowed) == {document.pk for document in newer[-3:]}

@@ -25,11 +25,19 @@ async def endpoint(workspace: Workspace, owner: User, ids: dict[str, Any]) -> An
 
 @victim_id("delivery_id")
 async def delivery(workspace: Workspace, owner: User, ids: dict[str, Any]) -> Any:
+    event_id = uuid.uuid4()
     created = await Delivery.objects.acreate(
         endpoint_id=ids["endpoint_id"],
-        event_id=uuid.uuid4(),
+        event_id=event_id,
         event="document.created",
-        payload={},
+        # A real envelope: the test of read paths renders it.
+        payload={
+            "id": str(event_id),
+            "type": "document.created",
+            "created_at": "2026-01-01T12:00:00Z",
+            "workspace_id": str(workspace.pk),
+            "data": {"title": "Roadmap"},
+        },
         status="failed",
     )
     return created.pk

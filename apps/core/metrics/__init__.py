@@ -13,7 +13,7 @@ Hot-path costs, per request (``loadtests.observability_cost`` measures them):
 - the request histogram: one ``observe`` on a child bound once per (route
   template, method, status) and kept in a dict, so no label lookup per
   request. The route template is the pattern Django's resolver already
-  matched (``note_route``, from ``apps.core.handler``), never the raw path;
+  matched (``note_route``, from ``apps.core.upstream.handler``), never the raw path;
   a request no pattern matched is ``unmatched``, a static file ``static``;
   methods outside the standard ones are ``OTHER``;
 - the token cache: one ``inc`` on a pre-bound child per lookup;

@@ -11,6 +11,25 @@ export interface ClientOptions {
   baseUrl: string;
   /** Returns the current auth token (from authLogin), or undefined when signed out. */
   getToken?: () => string | undefined;
+  /**
+   * Web apps with a cookie session (authLogin with `transport: "cookie"`): returns
+   * the session's `csrf_token`, sent as X-CSRFToken on every POST/PUT/PATCH/DELETE.
+   * Setting it also sends cookies cross-origin (`credentials: "include"`).
+   */
+  getCsrfToken?: () => string | undefined;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Sends `X-CSRFToken` on unsafe requests whenever getCsrfToken() has one. */
+export function csrfHeader(getCsrfToken: () => string | undefined): Middleware {
+  return {
+    onRequest({ request }) {
+      const csrf = getCsrfToken();
+      if (csrf && !SAFE_METHODS.has(request.method)) request.headers.set("X-CSRFToken", csrf);
+      return request;
+    },
+  };
 }
 
 /** Sends `Authorization: Bearer <token>` whenever getToken() has one. */
@@ -25,8 +44,11 @@ export function tokenAuth(getToken: () => string | undefined): Middleware {
 }
 
 export function createApiClient(options: ClientOptions): ApiClient {
-  const client = createClient<paths>({ baseUrl: options.baseUrl });
+  const client = options.getCsrfToken
+    ? createClient<paths>({ baseUrl: options.baseUrl, credentials: "include" })
+    : createClient<paths>({ baseUrl: options.baseUrl });
   if (options.getToken) client.use(tokenAuth(options.getToken));
+  if (options.getCsrfToken) client.use(csrfHeader(options.getCsrfToken));
   return client;
 }
 

@@ -1,6 +1,6 @@
 """Development email: every message saved as an ``.eml`` file, and shown readable.
 
-``EmailBackend`` (``EMAIL_BACKEND=apps.core.mailbox.EmailBackend``, what ``uv
+``EmailBackend`` (``EMAIL_BACKEND=apps.notifications.mailbox.EmailBackend``, what ``uv
 run dev`` uses) writes each message to its own
 ``<EMAIL_FILE_PATH>/<time>-<id>.eml``, the exact bytes an SMTP server would
 get, atomically (a reader never sees half a message). Any mail client opens
@@ -11,7 +11,7 @@ text body decoded (no quoted-printable ``=3D``, no soft line breaks, which
 break links copied from Django's console backend), and every link whole and,
 on a terminal, clickable (an OSC 8 hyperlink). ``uv run dev`` prints each new
 message as it arrives (``Watcher``); the dev-only mailbox page
-(``apps.core.mailbox_views``) lists them.
+(``apps.notifications.mailbox_views``) lists them.
 """
 
 import email

@@ -15,7 +15,7 @@ from django.middleware.csp import get_nonce
 from django.urls import path
 from django.utils.html import escape, urlize
 
-from apps.core import mailbox
+from apps.notifications import mailbox
 
 STYLE = (
     "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"

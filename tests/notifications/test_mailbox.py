@@ -1,4 +1,4 @@
-"""Development email (apps.core.mailbox): .eml files, read back whole; the dev-only mailbox page."""
+"""Development email (apps.notifications.mailbox): .eml files read back whole; the mailbox page."""
 
 import importlib
 import re
@@ -13,7 +13,7 @@ from django.http import Http404
 from django.test import AsyncClient, RequestFactory, override_settings
 from django.urls import clear_url_caches
 
-from apps.core import mailbox, mailbox_views
+from apps.notifications import mailbox, mailbox_views
 
 # Long enough, with "=" and a non-ASCII word, that the message is sent
 # quoted-printable with soft line breaks: what broke links copied from the

@@ -1,0 +1,52 @@
+"""Response bodies built directly: one function per output type, no serializer per request.
+
+A DRF serializer deep-copies its fields on every instantiation and walks
+them per row; for a page of 50 documents that is most of the request's CPU.
+Each app builds its bodies with plain functions instead (``document_public``,
+``workspace_public``, ...) next to the serializer that documents the same
+shape in the schema; ``output_of`` records which serializer each function
+stands for, and ``tests/core/test_outputs.py`` checks every one equal to its
+serializer's ``.data`` (and that no output serializer lacks a function).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+if api_settings.DATETIME_FORMAT != "iso-8601":  # iso_datetime writes only that format
+    raise RuntimeError("apps.core.outputs expects REST_FRAMEWORK DATETIME_FORMAT iso-8601")
+
+Builder = Callable[..., Any]
+OUTPUT_BUILDERS: dict[type[serializers.BaseSerializer[Any]], Builder] = {}
+
+_DATETIME = serializers.DateTimeField()
+
+
+def output_of[F: Builder](serializer: type[serializers.BaseSerializer[Any]]) -> Callable[[F], F]:
+    """Record that the decorated function builds what ``serializer(...).data`` holds."""
+
+    def register(builder: F) -> F:
+        OUTPUT_BUILDERS[serializer] = builder
+        return builder
+
+    return register
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """``serializers.DateTimeField().to_representation(value)``: ISO 8601 in the
+    current time zone, ``Z`` for UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return str(_DATETIME.to_representation(value))
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def uuid_str(value: UUID | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,45 @@
+"""``ENGINE = "apps.core.postgresql"``: Django's PostgreSQL backend plus the circuit breaker.
+
+Taking a connection from Django's pool waits up to the pool timeout when the
+database is down. Its connections are ``TrippingConnection``s, so a failed
+attempt opens ``apps.core.db.database_breaker``; while it is open a new
+connection is refused at once with ``DatabaseUnavailable`` (a 503 with
+``Retry-After`` in the API); once the breaker's time is up, one direct
+connection attempt decides; the pool made before the outage is replaced
+(see ``apps.core.db.generation``). Everything else is Django's backend unchanged.
+"""
+
+from typing import Any, override
+
+from django.db.backends.postgresql import base
+
+from apps.core import db
+from apps.core.db import TrippingConnection, ensure_available_sync
+
+# The generation of apps.core.db each alias's pool was made in.
+_pool_generations: dict[str, int] = {}
+# Django's class-level registry of pools by alias (not in the type stubs).
+_POOLS: dict[str, Any] = vars(base.DatabaseWrapper)["_connection_pools"]
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    @property
+    @override
+    def pool(self) -> Any:
+        """Django's pool, whose failed connection attempts open the breaker at once."""
+        pool = super().pool
+        if pool is not None and pool.connection_class is not TrippingConnection:
+            pool.connection_class = TrippingConnection  # set before Django opens it
+        return pool
+
+    @override
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        current = db.generation()
+        if _pool_generations.setdefault(self.alias, current) != current:
+            # Made before the breaker last opened: close it (its waiters fail at
+            # once) and let Django make a new one, free of reconnection backoff.
+            _pool_generations[self.alias] = current
+            if self.alias in _POOLS:
+                _POOLS.pop(self.alias).close(timeout=1)
+        ensure_available_sync()
+        return super().get_new_connection(conn_params)
