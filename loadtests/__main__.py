@@ -127,6 +127,21 @@ def run_phase(
     return load_stats(phase, Path(f"{prefix}_stats.csv"))
 
 
+def report_counted(servers: Servers, me_rounds: list[PhaseResult]) -> None:
+    """Print what the metrics server counted for /me against what locust sent:
+    proof that the ``me-metrics`` phase measured metrics that were recording."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    counted = sum(
+        sample.value
+        for family in text_string_to_metric_families(servers.scrape("django-metrics"))
+        for sample in family.samples
+        if sample.name == "http_request_duration_seconds_count" and sample.labels.get("route") == ME
+    )
+    sent = sum(result.requests for result in me_rounds)
+    print(f"loadtests: me-metrics: the server counted {counted:.0f} /me requests, locust {sent}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtests", description=__doc__)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="ci")
@@ -205,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"loadtests: round {round_number}: {phase.name}: {result.rps:.0f} req/s",
                     flush=True,
                 )
+        if "django-metrics" in servers.ports:
+            report_counted(servers, rounds.get("me-metrics", []))
     results = [combine(rounds[phase.name]) for phase in phases]
     measured = measure(profile, results)
     failures = check(measured, results)

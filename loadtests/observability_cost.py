@@ -1,23 +1,29 @@
 """``uv run python -m loadtests.observability_cost [-n N] [--rounds R]``: what the access
-log and Sentry cost a ``/me`` request.
+log, Sentry and metrics cost a ``/me`` request.
 
 Brings up the load tests' PostgreSQL and Redis (``.data/loadtests/``, as the
 runner does), seeds them, then drives ``project.asgi.app`` in this process
 (no socket, no uvicorn) with rounds of N authenticated ``GET /me``, taking
-turns between four variants so a slow moment on a shared machine weighs on
+turns between the variants so a slow moment on a shared machine weighs on
 all of them:
 
-- ``plain``: no access log, Sentry's client off;
+- ``plain``: no access log, Sentry's client off, metrics not recording;
 - ``access-log``: ``ACCESS_LOG`` on, JSON lines to a file
   (``loadtests/results/observability-cost.log``);
 - ``sentry``: Sentry's client on (DSN on a closed loopback port; a request
   that succeeds sends nothing, tracing off as by default);
-- ``both``.
+- ``both``: the access log and Sentry;
+- ``metrics``: metrics recording (``METRICS_ENABLED``, multiprocess mode in
+  ``loadtests/results/observability-metrics/``, as a production server);
+- ``log+metrics``: the access log and metrics (the defaults of a server
+  with metrics on).
 
 The SDK is started once (``SENTRY_DSN`` set before Django starts); "off" is
 its client swapped for the SDK's non-recording one, so its patches stay in
 place and ``plain`` is a little slower than a process that never set a DSN
-(where nothing is patched). Prints, per variant, the least CPU time per
+(where nothing is patched). Metrics are set up once too and "off" is
+``metrics.set_recording(False)``: exactly what a server with
+``METRICS_ENABLED`` unset runs per request. Prints, per variant, the least CPU time per
 request and the Python function calls per request (counted under cProfile:
 the same on a busy machine as on a quiet one), each against ``plain``.
 In-process figures leave out uvicorn's own work, so compare the
@@ -42,11 +48,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from apps.core.metrics.files import prepare
 from loadtests.scenarios import ME
 from loadtests.servers import Servers
 
 RESULTS = Path(__file__).resolve().parent / "results"
-VARIANTS = ("plain", "access-log", "sentry", "both")
+METRICS_DIR = RESULTS / "observability-metrics"
+VARIANTS = ("plain", "access-log", "sentry", "both", "metrics", "log+metrics")
 
 
 async def _get(app: Any, path: str, token: str) -> int:
@@ -93,15 +101,19 @@ async def _measure(token: str, count: int, rounds: int) -> dict[str, tuple[float
     from django.conf import settings
 
     import project.asgi
+    from apps.core import metrics
     from apps.core.db import close_pool, open_pool
     from apps.core.redis import close_redis, open_redis
 
     client = sentry_sdk.get_client()
     assert client.is_active(), "SENTRY_DSN must be set before Django starts"
 
+    assert metrics.on, "METRICS_ENABLED must be set before Django starts"
+
     def use(variant: str) -> None:
-        settings.ACCESS_LOG = variant in ("access-log", "both")
+        settings.ACCESS_LOG = variant in ("access-log", "both", "log+metrics")
         sentry_sdk.get_global_scope().set_client(client if variant in ("sentry", "both") else None)
+        metrics.set_recording(variant in ("metrics", "log+metrics"))
 
     await open_pool()
     open_redis()
@@ -142,9 +154,13 @@ def main() -> None:
         LOG_LEVEL="INFO",
         LOG_FORMAT="json",
         SENTRY_DSN="http://public@127.0.0.1:9/1",  # nothing listens: nothing is sent
+        METRICS_ENABLED="true",
+        METRICS_TOKEN=secrets.token_urlsafe(32),
+        PROMETHEUS_MULTIPROC_DIR=str(METRICS_DIR),
     )
     env.pop("DEBUG", None)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    prepare(METRICS_DIR)
     with Servers(env, workers=1, cpu=None) as servers:
         token = servers.seed()["token"]
         os.environ.clear()

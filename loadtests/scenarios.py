@@ -93,6 +93,8 @@ FASTAPI = Phase("fastapi", "fastapi", "/user")
 FASTAPI_TOKEN = Phase("fastapi-cached-token", "fastapi", "/cached-user", token=True)
 BENCH = Phase("bench", "django", "/api/v1/bench/user")
 ME_PHASE = Phase("me", "django", ME, token=True)
+# /me on the same app with metrics on (loadtests.servers: django-metrics).
+ME_METRICS = Phase("me-metrics", "django-metrics", ME, token=True)
 HEALTHZ = Phase("healthz", "django", "/healthz")
 STOCK_KNOX = Phase(
     "stock-knox", "django", "/api/v1/bench/stock-knox/me", token=True, p95_budget_ms=1000
@@ -153,6 +155,7 @@ LARGE_DOCUMENTS = 50_000
 # are yardsticks: their tails are reported, not ours to fix).
 OURS = (
     "me",
+    "me-metrics",
     "healthz",
     "sessions",
     "documents",
@@ -168,6 +171,9 @@ TARGETS: tuple[Target, ...] = (
     Target("ratio", "me", "bench",                    full=0.9, ci=0.75, ci_after=0.75),
     Target("ratio", "me", "stock-knox",               full=3.0, ci=2.0, ci_after=2.0),
     Target("ratio", "me", "healthz",                  full=0.8, ci=None, ci_after=0.6),
+    # Metrics on cost the hot path at most 5% (issue #14); CI's short phase
+    # on a shared machine is too noisy to enforce 5%: reported there.
+    Target("ratio", "me-metrics", "me",               full=0.95),
     Target("ratio", "me", "fastapi-cached-token"),
     Target("ratio", "me", "bare-asgi"),
     Target("ratio", "me-django-handler", "bare-asgi"),
@@ -204,6 +210,7 @@ PROFILES = {
             FASTAPI_TOKEN,
             BENCH,
             ME_PHASE,
+            ME_METRICS,
             HEALTHZ,
             STOCK_KNOX,
             ME_DJANGO_HANDLER,
@@ -226,6 +233,7 @@ PROFILES = {
             FASTAPI_TOKEN,
             BENCH,
             ME_PHASE,
+            ME_METRICS,
             HEALTHZ,
             STOCK_KNOX,
             ME_DJANGO_HANDLER,

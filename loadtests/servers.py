@@ -3,15 +3,19 @@
 Brought up through ``apps.core.stack``: embedded PostgreSQL/Redis under
 ``.data/loadtests/`` when their URLs are unset, the migrations, then one
 uvicorn per compared app, with the same command line as ``uv run dev`` plus
-the benchmark's loop, protocol and worker count.
+the benchmark's loop, protocol and worker count. ``django-metrics`` is the
+same app as ``django`` with metrics on (its multiprocess directory is the
+stack's ``.data/loadtests/metrics``), for the cost of metrics on ``/me``.
 """
 
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.request import Request, urlopen
 
 from apps.core.embedded import free_port
 from apps.core.stack import Stack, uvicorn_command
@@ -22,6 +26,8 @@ DATA_DIR = ROOT / ".data" / "loadtests"
 # name -> (ASGI app, readiness path)
 APPS = {
     "django": ("project.asgi:app", "/healthz"),
+    # The same app with metrics on: what they cost the hot path.
+    "django-metrics": ("project.asgi:app", "/healthz"),
     # The same app on Django's stock ASGIHandler: the "before" of apps.core.upstream.handler.
     "django-stock-handler": ("loadtests.stock_handler_asgi:app", "/healthz"),
     "bare": ("loadtests.bare_asgi:app", "/"),
@@ -40,6 +46,11 @@ class Servers:
         self.workers = workers
         self.cpu = cpu
         self.ports: dict[str, int] = {}
+        self.metrics_token = secrets.token_urlsafe(32)
+        # Environment of one server on top of the stack's.
+        self.server_env: dict[str, dict[str, str]] = {
+            "django-metrics": {"METRICS_ENABLED": "true", "METRICS_TOKEN": self.metrics_token}
+        }
 
     def __enter__(self) -> Self:
         self.stack.start_servers()
@@ -80,9 +91,19 @@ class Servers:
         # The server's own log (warnings for every refused login, ...) goes to
         # a file next to the results, not into the runner's table.
         log = ROOT / "loadtests" / "results" / f"server-{name}.log"
-        child = self.stack.start(name, command, log=log)
+        env = {**self.env, **self.server_env.get(name, {})}
+        child = self.stack.start(name, command, log=log, env=env)
         self.ports[name] = port
         self.stack.wait_http(f"http://127.0.0.1:{port}{ready_path}", child=child, timeout=timeout)
 
     def base_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    def scrape(self, name: str) -> str:
+        """The ``/metrics`` text of a server started with metrics on."""
+        url = self.base_url(name) + "/metrics"  # http on loopback
+        headers = {"Authorization": f"Bearer {self.metrics_token}"}
+        request = Request(url, headers=headers)  # noqa: S310
+        with urlopen(request, timeout=30) as response:  # noqa: S310
+            text: str = response.read().decode()
+        return text

@@ -10,7 +10,8 @@
   chunked one as soon as the count passes the limit (the rest is never read);
 - serves static files (admin, Swagger UI, Redoc) with Django's static handler;
 - writes one access-log line per HTTP request, with its request id
-  (``apps.core.access_log``; ``ACCESS_LOG``);
+  (``apps.core.access_log``; ``ACCESS_LOG``), and counts it in the metrics
+  (``apps.core.metrics``; ``METRICS_ENABLED``);
 - hands every other ``http`` request to Django (``apps.core.upstream.handler.AsyncHandler``:
   Django's ASGI handler without its per-request thread hops).
 """
@@ -43,11 +44,13 @@ from apps.core.upstream.handler import AsyncHandler
 
 django_app: ASGIHandler = AsyncHandler()
 
-from apps.core.access_log import access_log_enabled, serve_logged
+from apps.core import metrics
+from apps.core.access_log import observed, serve_observed
 from apps.core.checks import assert_safe_configuration
 from apps.core.context import request_id_var
 from apps.core.db import close_pool, open_pool
 from apps.core.errors import error_payload
+from apps.core.metrics import process as metrics_process
 from apps.core.middleware import REQUEST_ID_HEADER, request_id_from
 from apps.core.redis import close_redis, open_redis
 
@@ -83,6 +86,7 @@ async def lifespan(receive: Receive, send: Send) -> None:
             try:
                 await open_pool()
                 open_redis()
+                metrics_process.start("api")
             except Exception as exc:  # report why startup failed, then let the server exit
                 await send({"type": "lifespan.startup.failed", "message": repr(exc)})
                 return
@@ -94,6 +98,7 @@ async def lifespan(receive: Receive, send: Send) -> None:
             gc.freeze()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            metrics_process.end()
             await close_pool()
             await close_redis()
             await send({"type": "lifespan.shutdown.complete"})
@@ -168,8 +173,8 @@ async def _refuse(scope: Scope, send: Send, refusal: tuple[int, str, str]) -> No
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
-    elif scope["type"] == "http" and access_log_enabled():
-        await serve_logged(serve, scope, receive, send)
+    elif scope["type"] == "http" and observed():
+        await serve_observed(serve, scope, receive, send)
     else:
         await serve(scope, receive, send)
 
@@ -188,6 +193,7 @@ async def serve(scope: Scope, receive: Receive, send: Send) -> None:
     django_scope = cast("dict[str, Any]", scope)
     django_send = cast(Any, send)
     if scope["type"] == "http" and scope["path"].startswith(STATIC_PREFIX):
+        scope[metrics.ROUTE_KEY] = metrics.STATIC_ROUTE
         await static_app(django_scope, receive, django_send)
         return
     await django_app(django_scope, receive, django_send)

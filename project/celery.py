@@ -15,7 +15,16 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import celeryd_after_setup, celeryd_init, import_modules, setup_logging
+from celery.signals import (
+    celeryd_after_setup,
+    celeryd_init,
+    import_modules,
+    setup_logging,
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -93,3 +102,20 @@ def _log_worker_banner(sender: str, instance: Any, **kwargs: Any) -> None:
             "queues": sorted(instance.app.amqp.queues.consume_from),
         },
     )
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _metrics_start(**kwargs: Any) -> None:
+    """Metrics (when on): the worker and each pool process publish their pool usage."""
+    from apps.core.metrics import process
+
+    process.start("celery")
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def _metrics_end(**kwargs: Any) -> None:
+    from apps.core.metrics import process
+
+    process.end()

@@ -32,6 +32,12 @@ urlpatterns = [
 if settings.ADMIN_URL:
     urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))
 
+# --- operations: the Prometheus scrape endpoint, off unless METRICS_ENABLED ---
+if settings.METRICS_ENABLED:
+    from apps.core.metrics.views import metrics_view
+
+    urlpatterns.append(path("metrics", metrics_view, name="metrics"))
+
 # --- development only: the mailbox page, off unless DEV_MAILBOX (uv run dev) ---
 if settings.DEV_MAILBOX:
     urlpatterns.append(path("dev/mailbox/", include("apps.notifications.mailbox_views")))

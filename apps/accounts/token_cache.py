@@ -45,6 +45,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from redis.exceptions import RedisError
 
+from apps.core import metrics
 from apps.core import redis as shared_redis
 from apps.core.db import database_breaker, maintenance_connection
 from apps.core.redis import BatchedGet, get_redis
@@ -194,12 +195,15 @@ _lookups = BatchedGet()
 async def aget(digest: str) -> TokenEntry | None:
     """The cached entry, or None (a miss: not cached, Redis unavailable, or not trusted yet)."""
     if not breaker.available() or not await _trusted():
+        metrics.count_token_fallback()
         return None
     try:
         raw = await _lookups.get(entry_key(digest))
     except RedisError as error:
         _trip(error)
+        metrics.count_token_fallback()
         return None
+    metrics.count_token_lookup(raw is not None)
     return decode(raw) if raw is not None else None
 
 

@@ -4,6 +4,7 @@
 the Celery worker); the same rules are a ``--deploy`` system check.
 """
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,29 @@ def configuration_problems() -> list[str]:
     return problems
 
 
+def metrics_problems() -> list[str]:
+    """Metrics on without a token, or with a multiprocess directory that is not there."""
+    if not settings.METRICS_ENABLED:
+        return []
+    problems = []
+    if not settings.METRICS_TOKEN:
+        problems.append(
+            "METRICS_ENABLED is on without METRICS_TOKEN; set METRICS_TOKEN to a random "
+            "string (the scraper sends it as Authorization: Bearer <token>)."
+        )
+    directory = settings.METRICS_MULTIPROCESS_DIR
+    if directory and not (os.path.isdir(directory) and os.access(directory, os.W_OK)):
+        problems.append(
+            f"PROMETHEUS_MULTIPROC_DIR={directory} is not a writable directory; create it "
+            "(empty) before starting the processes that share it."
+        )
+    return problems
+
+
 def assert_safe_configuration() -> None:
+    metrics = metrics_problems()
+    if metrics:
+        raise ImproperlyConfigured("Refusing to start:\n- " + "\n- ".join(metrics))
     problems = configuration_problems()
     if problems:
         raise ImproperlyConfigured(
@@ -40,6 +63,11 @@ def assert_safe_configuration() -> None:
 @register(Tags.security, deploy=True)
 def check_safe_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     return [Error(problem, id="core.E001") for problem in configuration_problems()]
+
+
+@register(Tags.security)
+def check_metrics_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return [Error(problem, id="core.E004") for problem in metrics_problems()]
 
 
 @register(Tags.security, deploy=True)

@@ -27,6 +27,9 @@ from apps.core.context import request_id_var
 from apps.core.env import env_choice
 
 LOG_FORMATS = ("json", "plain")
+# The JSON handler carries its formatter under this name: the access log may
+# then write its line directly in that format (apps.core.access_log).
+DIRECT_JSON = "access_log_direct_formatter"
 _FIELDS = {"asctime": "time", "levelname": "level", "name": "logger"}
 # Extras that repeat the message: uvicorn's coloured copy of it.
 _HIDDEN = ("color_message",)
@@ -96,4 +99,6 @@ def console_handler(log_format: str | None = None) -> logging.Handler:
     handler.addFilter(RequestIdFilter())
     formatter = json_formatter() if log_format == "json" else PlainFormatter(stream=sys.stderr)
     handler.setFormatter(formatter)
+    if log_format == "json":
+        setattr(handler, DIRECT_JSON, formatter)
     return handler

@@ -14,6 +14,10 @@ contract runner (``contract/run.py``) and the load-test runner
 - migrates; starts children, each the leader of its own process group (so a
   stop reaches what they start, such as Celery's pool); waits for an HTTP
   readiness path; restarts a child that died, with backoff, when asked to;
+- with metrics on (``METRICS_ENABLED`` in a child's environment), gives the
+  children one multiprocess directory (``PROMETHEUS_MULTIPROC_DIR``, by
+  default ``<data dir>/metrics``), emptied before the first child that uses
+  it starts, so one scrape of any uvicorn worker sees every child's counts;
 - stops everything: children first (SIGTERM to the group, SIGKILL after a
   grace period), then the servers; then removes its state file and lets go
   of the lock.
@@ -330,6 +334,7 @@ class Stack:
         self.servers: dict[str, int] = {}
         self._stoppers: list[Callable[[], None]] = []
         self._lock: int | None = None
+        self._metrics_dirs: set[Path] = set()
 
     # -- the data directory
 
@@ -427,9 +432,23 @@ class Stack:
         env: Mapping[str, str] | None = None,
     ) -> Child:
         """Start a child (a fresh log when ``log`` is given) and record it in the state file."""
-        child = Child(name, command, dict(self.env if env is None else env), log, supervised)
+        child_env = self._metrics_env(dict(self.env if env is None else env))
+        child = Child(name, command, child_env, log, supervised)
         child.start(append_log=False)
         return self.adopt(child)
+
+    def _metrics_env(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` with the multiprocess directory set and prepared, when metrics are on."""
+        if env.get("METRICS_ENABLED", "").strip().lower() not in ("1", "true", "yes", "on"):
+            return env
+        from apps.core.metrics.files import prepare
+
+        directory = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or self.data_dir / "metrics")
+        if directory not in self._metrics_dirs:
+            prepare(directory)  # an earlier run's files would count twice
+            self._metrics_dirs.add(directory)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+        return env
 
     def adopt(self, child: Child) -> Child:
         """Count a child started by the caller as this stack's: recorded, stopped with it."""

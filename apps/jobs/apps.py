@@ -1,6 +1,7 @@
 from typing import override
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class JobsConfig(AppConfig):
@@ -16,3 +17,9 @@ class JobsConfig(AppConfig):
 
         load_job_modules()
         from apps.jobs import signals  # noqa: F401  (connects the worker-start relay)
+
+        if settings.METRICS_ENABLED:
+            from apps.core.metrics.views import at_scrape
+            from apps.jobs.metrics import outbox_metrics
+
+            at_scrape(outbox_metrics)

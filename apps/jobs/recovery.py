@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.jobs.backends import mark_enqueued, send_to_celery, send_to_native
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobBackend, JobStatus
 from apps.jobs.runner import lock_key, run_failure_hook
@@ -81,6 +82,7 @@ def _recover(job_id: UUID, cutoff: datetime) -> bool:
     job.recoveries += 1
     lost = f"The worker running this job stopped (lost {job.recoveries} times)."
     if job.recoveries > settings.JOBS_MAX_RECOVERIES:
+        metrics.count_job("failed", job.name, job.backend, final=True)
         job.status = JobStatus.FAILED
         job.error_type, job.error_message = LOST_ERROR, lost
         job.finished_at = timezone.now()

@@ -44,6 +44,7 @@ from django.db import (
 )
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.context import request_id_var
 from apps.jobs.models import TERMINAL_STATUSES, Job, JobStatus
 from apps.jobs.registry import JobContext, JobPolicy, UnknownJob, get_spec
@@ -175,6 +176,7 @@ def _start(job_id: UUID, step: int | None) -> Job | None:
         job.current_step = step
         _set_step(job, step, status=JobStatus.RUNNING, attempts=job.steps[step]["attempts"] + 1)
     job.save()
+    metrics.count_job("started", job.name, job.backend)
     return job
 
 
@@ -184,6 +186,7 @@ def _succeed(job_id: UUID, step: int | None, result: Any) -> None:
     if job.status in TERMINAL_STATUSES:
         return  # another delivery finished it (or it was cancelled) meanwhile
     job.error_type = job.error_message = ""
+    metrics.count_job("succeeded", job.name, job.backend)
     if step is not None:
         _set_step(job, step, status=JobStatus.SUCCEEDED, error=None)
         if step + 1 < len(job.steps):
@@ -207,6 +210,7 @@ def _fail(job_id: UUID, step: int | None, exc: BaseException, *, final: bool) ->
     }
     job.error_type, job.error_message = error["type"], error["message"]
     job.status = JobStatus.FAILED if final else JobStatus.RETRYING
+    metrics.count_job("failed", job.name, job.backend, final=final)
     if step is not None:
         _set_step(job, step, status=job.status, error=error)
     if final:

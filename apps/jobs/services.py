@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.core.context import request_id_var
 from apps.core.errors import Conflict, NotFound
 from apps.jobs.backends import broker_queue_is_empty, mark_enqueued, send, send_to_celery
@@ -75,6 +76,7 @@ def dispatch(
             mark_enqueued(job.pk)
         else:
             transaction.on_commit(partial(_after_commit_send, job.pk), robust=True)
+        metrics.count_job("dispatched", spec.name, backend.value)
     return job
 
 

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core import metrics
 from apps.core.context import request_id_var
 from apps.core.errors import Conflict, InvalidInput
 from apps.jobs.api import dispatch
@@ -282,15 +283,22 @@ def _record(
         delivery.status = DeliveryStatus.RETRYING
         delivery.next_retry_at = now + timedelta(seconds=retry_in)
     delivery.save()
+    metrics.count_webhook_attempt(delivery.status)
 
 
 def _cancel(delivery_id: UUID, reason: str) -> None:
-    Delivery.objects.filter(pk=delivery_id).exclude(status__in=FINAL_DELIVERY_STATUSES).update(
-        status=DeliveryStatus.CANCELLED,
-        error=reason,
-        completed_at=timezone.now(),
-        next_retry_at=None,
+    cancelled = (
+        Delivery.objects.filter(pk=delivery_id)
+        .exclude(status__in=FINAL_DELIVERY_STATUSES)
+        .update(
+            status=DeliveryStatus.CANCELLED,
+            error=reason,
+            completed_at=timezone.now(),
+            next_retry_at=None,
+        )
     )
+    if cancelled:
+        metrics.count_webhook_attempt(DeliveryStatus.CANCELLED)
 
 
 def delivery_attempt(*, delivery_id: str, attempt: int, retry_in: float | None) -> dict[str, Any]:

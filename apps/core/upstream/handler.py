@@ -46,8 +46,9 @@ So ``AsyncHandler`` skips a hop only when it can prove it does nothing:
 
 Everything else (body reading, disconnect handling, sending) is Django's code.
 ``handle`` mirrors Django 6.1's ``ASGIHandler.handle`` line for line except for
-the two hops (and ``RequestProcessed``, defined once instead of per request);
-re-check it when upgrading Django.
+the two hops, ``RequestProcessed`` (defined once instead of per request) and
+one line that hands the route template Django resolved to the metrics
+(``apps.core.metrics.note_route``); re-check it when upgrading Django.
 """
 
 import asyncio
@@ -66,6 +67,8 @@ from django.db import close_old_connections, reset_queries
 from django.dispatch import Signal
 from django.http.response import HttpResponseBase
 from django.urls import set_script_prefix
+
+from apps.core.metrics import note_route
 
 Receiver = Callable[..., Any]
 
@@ -162,6 +165,7 @@ class AsyncHandler(ASGIHandler):
                     async with asyncio.TaskGroup() as tg:
                         _ = tg.create_task(self.listen_for_disconnect(receive))
                         response = await self.run_get_response(request)
+                        note_route(scope, request)  # ours: the metrics' route label
                         await self.send_response(response, send)
                         raise RequestProcessed
                 except* (RequestProcessed, RequestAborted):

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker
 
+from apps.core.metrics import process as metrics_process
+
 logger = logging.getLogger("apps.jobs.worker")
 
 
@@ -115,8 +117,10 @@ class Command(db_worker.Command):
         db_worker.Worker = SurvivingWorker  # type: ignore[misc]
         recovery = RecoveryThread()
         recovery.start()
+        metrics_process.start("db_worker")
         try:
             super().handle(*args, **options)
         finally:
+            metrics_process.end()
             recovery.stopped.set()
             db_worker.Worker = original  # type: ignore[misc]

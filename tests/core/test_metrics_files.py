@@ -1,0 +1,158 @@
+"""The multiprocess directory: dead processes' files, with real processes.
+
+Each process below (``tests/core/metrics_process.py``) turns metrics on as
+every process does and counts one request, one token cache hit and a pool gauge of 2.
+A scrape's ``tidy`` must keep every counter (totals never go back), drop a
+dead process's gauges, leave a live process's files alone, and end with one
+archive per kind; a merge cut short at any step is finished or discarded.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from apps.core.metrics import files
+from apps.core.stack import PROJECT_ROOT, Stack
+
+REQUEST = {"route": "/api/v1/things", "method": "GET", "status": "200"}
+
+
+class Recorder:
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def end(self) -> None:
+        """A clean end (stdin closed): as a worker's shutdown."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        assert self.process.wait(30) == 0
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+
+
+@contextmanager
+def recorders(directory: Path, count: int) -> Iterator[list[Recorder]]:
+    """``count`` recording processes, started together (each loads Django: slow)."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.core.metrics_process"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "ready"
+        yield [Recorder(process) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(30)
+
+
+def totals(directory: Path) -> tuple[float, float, float]:
+    """(requests, token cache hits, pool gauge) as a scrape adds them up."""
+    registry = CollectorRegistry()
+    collector: Any = MultiProcessCollector  # untyped
+    collector(registry, path=str(directory))
+    requests = registry.get_sample_value("http_request_duration_seconds_count", REQUEST)
+    hits = registry.get_sample_value("token_cache_lookups_total", {"result": "hit"})
+    gauge = registry.get_sample_value("db_pool_connections", {"pool": "async", "role": "test"})
+    return requests or 0.0, hits or 0.0, gauge or 0.0
+
+
+def names(directory: Path) -> set[str]:
+    return {path.name for path in directory.iterdir() if path.name != files.SCRAPE_LOCK}
+
+
+def tidy(directory: Path) -> list[int]:
+    with files.scraping(directory):
+        return files.tidy(directory)
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    path = tmp_path / "metrics"
+    files.prepare(path)
+    return path
+
+
+def test_dead_processes_are_merged_away_and_their_counts_kept(directory: Path) -> None:
+    with recorders(directory, 3) as (ended, killed, alive):
+        ended.end()
+        killed.kill()
+        # The killed process's gauge still counts until a scrape tidies it.
+        assert totals(directory) == (3, 3, 4)
+
+        assert tidy(directory) == sorted([ended.pid, killed.pid])
+        assert totals(directory) == (3, 3, 2)
+        assert names(directory) == {
+            "counter_archive.db",
+            "histogram_archive.db",
+            f"counter_{alive.pid}.db",
+            f"histogram_{alive.pid}.db",
+            f"gauge_livesum_{alive.pid}.db",
+            f"process_{alive.pid}.lock",
+        }
+        assert tidy(directory) == []  # a live process's files are not touched
+        assert totals(directory) == (3, 3, 2)
+
+        alive.end()
+        assert tidy(directory) == [alive.pid]
+        assert totals(directory) == (3, 3, 0)
+        assert names(directory) == {"counter_archive.db", "histogram_archive.db"}
+
+
+def test_a_merge_cut_short_is_finished_or_discarded(directory: Path) -> None:
+    with recorders(directory, 3) as (first, second, third):
+        first.end()
+        second.end()
+        # Killed after staging, before the commit: the staged archives are dropped.
+        files.stage(directory, files.dead_processes(directory))
+        assert any(name.endswith(".new") for name in names(directory))
+        assert tidy(directory) == sorted([first.pid, second.pid])
+        assert totals(directory) == (3, 3, 2)
+
+        third.end()
+        # Killed after the commit, before the renames: the next tidy completes it.
+        files.commit(directory, files.stage(directory, files.dead_processes(directory)))
+        assert tidy(directory) == []
+        assert totals(directory) == (3, 3, 0)
+        assert names(directory) == {"counter_archive.db", "histogram_archive.db"}
+
+
+def test_the_stack_gives_its_children_one_emptied_directory(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    stale = data_dir / "metrics" / "counter_1.db"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"from an earlier run")
+    env = {**os.environ, "METRICS_ENABLED": "true"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    show = [sys.executable, "-c", "import os; print(os.environ['PROMETHEUS_MULTIPROC_DIR'])"]
+    with Stack(data_dir, kind="test", env=env, say=lambda _: None) as stack:
+        child = stack.start("show", show, log=tmp_path / "show.log")
+        child.process.wait(30)
+        assert child.output().strip() == str(data_dir.resolve() / "metrics")
+    assert not stale.exists()
