@@ -9,7 +9,8 @@ from django.db.backends.utils import CursorWrapper
 from django.test import AsyncClient
 from psycopg import AsyncCursor
 
-from apps.core.db import close_pool
+from apps.core.db import close_pool, database_breaker
+from apps.core.redis import breaker as redis_breaker
 from apps.core.redis import close_redis
 from tests.factories import Outbox
 
@@ -40,6 +41,15 @@ async def _close_pools(django_db_setup: None) -> AsyncIterator[None]:
 def _empty_cache() -> None:
     """Every test starts with an empty cache database (the test Redis database)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers() -> None:
+    """Every test starts with the circuit breakers closed: one an earlier test opened
+    (a fault it injected, or a Redis command past its 1 s timeout on a loaded machine)
+    stays open for seconds and must not decide the next test's outcome."""
+    redis_breaker.reset()
+    database_breaker.reset()
 
 
 @pytest.fixture

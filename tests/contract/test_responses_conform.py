@@ -30,7 +30,9 @@ async def test_the_sessions_list_documents_its_cursor_errors(api: AsyncClient) -
     token = await login(api, await amake_user())
     url = f"{SESSIONS}?cursor=not-a-cursor"
     response = await api.get(url, headers=auth_headers(token))
-    assert response.status_code == 404
+    # A cursor that does not decode is the client's mistake: 400, in the documented shape.
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_cursor"
     assert_conforms("GET", SESSIONS, url, response)
 
 

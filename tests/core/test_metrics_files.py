@@ -7,20 +7,20 @@ dead process's gauges, leave a live process's files alone, and end with one
 archive per kind; a merge cut short at any step is finished or discarded.
 """
 
+import fcntl
 import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
-from prometheus_client.multiprocess import MultiProcessCollector
 
-from apps.core.metrics import files
+from apps.core.metrics import files, process
 from apps.core.stack import PROJECT_ROOT, Stack
 
 REQUEST = {"route": "/api/v1/things", "method": "GET", "status": "200"}
@@ -75,8 +75,7 @@ def recorders(directory: Path, count: int) -> Iterator[list[Recorder]]:
 def totals(directory: Path) -> tuple[float, float, float]:
     """(requests, token cache hits, pool gauge) as a scrape adds them up."""
     registry = CollectorRegistry()
-    collector: Any = MultiProcessCollector  # untyped
-    collector(registry, path=str(directory))
+    registry.register(files.DirectoryCollector(directory))  # what GET /metrics reads with
     requests = registry.get_sample_value("http_request_duration_seconds_count", REQUEST)
     hits = registry.get_sample_value("token_cache_lookups_total", {"result": "hit"})
     gauge = registry.get_sample_value("db_pool_connections", {"pool": "async", "role": "test"})
@@ -143,6 +142,20 @@ def test_a_merge_cut_short_is_finished_or_discarded(directory: Path) -> None:
         assert names(directory) == {"counter_archive.db", "histogram_archive.db"}
 
 
+def test_a_file_still_being_created_neither_fails_a_scrape_nor_a_tidy(directory: Path) -> None:
+    # prometheus_client creates a process's file empty and sizes it a moment
+    # later; its own collector raised struct.error on the empty file (GET
+    # /metrics answered 500 when a scrape raced a process's first sample).
+    with recorders(directory, 1):
+        (directory / "counter_999999.db").touch()  # a live process, mid-creation
+        (directory / "histogram_999998.db").touch()  # one that died mid-creation:
+        files.lock_path(directory, 999998).touch()  # its lock is there and free
+        assert totals(directory) == (1, 1, 2)
+        assert tidy(directory) == [999998]
+        assert totals(directory) == (1, 1, 2)
+        assert "histogram_999998.db" not in names(directory)
+
+
 def test_the_stack_gives_its_children_one_emptied_directory(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     stale = data_dir / "metrics" / "counter_1.db"
@@ -156,3 +169,28 @@ def test_the_stack_gives_its_children_one_emptied_directory(tmp_path: Path) -> N
         child.process.wait(30)
         assert child.output().strip() == str(data_dir.resolve() / "metrics")
     assert not stale.exists()
+
+
+def test_a_process_claims_its_lock_while_a_scrape_judges_it(directory: Path) -> None:
+    # Between creating its lock file and locking it, a starting process can be
+    # judged dead by a scrape: the scrape holds the lock for a moment, then
+    # deletes the file. The process must end up holding the lock on the file
+    # that is there, not fail to start nor hold a lock on a deleted file.
+    path = files.lock_path(directory, 424242)
+    scrape = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(scrape, fcntl.LOCK_EX)
+
+    def scrape_finishes() -> None:
+        path.unlink()
+        os.close(scrape)
+
+    timer = threading.Timer(0.05, scrape_finishes)
+    timer.start()
+    held = process.take_lock(path)
+    timer.join()
+    try:
+        assert os.fstat(held).st_ino == path.stat().st_ino
+        assert not files.dead_processes(directory)
+    finally:
+        os.close(held)
+    assert files.dead_processes(directory) == [424242]

@@ -42,6 +42,42 @@ _PROCESS_FILE = re.compile(r"^(?P<kind>counter|histogram|summary|gauge_[a-z]+)_(
 _LOCK_FILE = re.compile(r"^process_(?P<pid>\d+)\.lock$")
 
 
+# The file header (``used`` and padding). A process creates its file empty and
+# sizes it a moment later; prometheus_client's reader fails on anything shorter.
+_HEADER_BYTES = 8
+
+
+def readable(directory: Path) -> list[str]:
+    """The ``*.db`` files a scrape can read: all but those still being created.
+
+    prometheus_client opens a new file (empty), then truncates it to its
+    initial size; its ``MultiProcessCollector`` reads whatever the glob found
+    and raises ``struct.error`` on an empty one, so a scrape racing a process's
+    first metric answered 500. An empty file holds no samples: skip it.
+    """
+    ready = []
+    for path in directory.glob("*.db"):
+        try:
+            if path.stat().st_size >= _HEADER_BYTES:
+                ready.append(str(path))
+        except FileNotFoundError:
+            continue  # a gauge file removed by its process's clean exit
+    return ready
+
+
+class DirectoryCollector:
+    """prometheus_client's ``MultiProcessCollector`` over ``readable`` files only."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def collect(self) -> Any:
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        collector: Any = MultiProcessCollector  # untyped
+        return collector.merge(readable(self.directory), accumulate=True)
+
+
 def lock_path(directory: Path, pid: int) -> Path:
     return directory / f"process_{pid}.lock"
 
@@ -155,6 +191,8 @@ def _write_merged(directory: Path, kind: str, paths: list[Path]) -> Path:
     archive = archive_path(directory, kind)
     totals: dict[str, float] = {}
     for path in [archive, *paths] if archive.exists() else paths:
+        if path.stat().st_size < _HEADER_BYTES:
+            continue  # created, never sized: the process died before its first sample
         for key, value, _timestamp, _position in MmapedDict.read_all_values_from_file(str(path)):
             totals[key] = totals.get(key, 0.0) + value
     staged = archive.with_name(archive.name + ".new")

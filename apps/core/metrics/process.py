@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -52,25 +53,50 @@ def claim() -> None:
         if _state.pid == os.getpid() and _state.lock_fd is not None:
             return
         try:
-            fd = os.open(files.lock_path(directory, os.getpid()), os.O_RDWR | os.O_CREAT, 0o600)
+            fd = take_lock(files.lock_path(directory, os.getpid()))
         except FileNotFoundError:
             raise ImproperlyConfigured(
                 f"PROMETHEUS_MULTIPROC_DIR={directory} does not exist; create it (empty) "
                 "before starting the processes that share it"
             ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise RuntimeError(
-                f"another process with pid {os.getpid()} holds its lock in {directory}: "
-                "PROMETHEUS_MULTIPROC_DIR is shared by processes of different pid "
-                "namespaces (containers); give each its own directory"
-            ) from None
         _state.pid, _state.lock_fd = os.getpid(), fd
         if not _state.fork_hook:
             os.register_at_fork(after_in_child=_after_fork)
             _state.fork_hook = True
+
+
+# A scrape checking whether a process is dead holds its lock for microseconds.
+_LOCK_ATTEMPTS = 200
+_LOCK_RETRY_SECONDS = 0.005
+
+
+def take_lock(path: Path) -> int:
+    """Open and lock ``path`` for this process's life; return the descriptor.
+
+    Between creating the file and locking it, a scrape may find it unlocked,
+    judge the process dead (holding the lock for a moment: retry) and delete
+    the file (our lock would then be on nothing: lock the new file instead).
+    Still held after a second: another live process has this pid.
+    """
+    for _ in range(_LOCK_ATTEMPTS):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            time.sleep(_LOCK_RETRY_SECONDS)
+            continue
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # deleted (or replaced) while we locked it: lock the file there now
+    raise RuntimeError(
+        f"another process with pid {os.getpid()} holds its lock in {path.parent}: "
+        "PROMETHEUS_MULTIPROC_DIR is shared by processes of different pid "
+        "namespaces (containers); give each its own directory"
+    )
 
 
 def _after_fork() -> None:

@@ -75,7 +75,7 @@ class _Families:
 
 def render(extra: Iterable[Any]) -> bytes:
     """The exposition text: the directory's files (tidied first) or this process's registry."""
-    from prometheus_client import CollectorRegistry, generate_latest, multiprocess
+    from prometheus_client import CollectorRegistry, generate_latest
 
     from apps.core.metrics import definitions
     from apps.core.metrics.pools import publisher
@@ -90,8 +90,7 @@ def render(extra: Iterable[Any]) -> bytes:
         return generate_latest(registry)
     with files.scraping(Path(directory)):
         files.tidy(Path(directory))
-        collector: Any = multiprocess.MultiProcessCollector  # untyped
-        collector(registry, path=directory)
+        registry.register(files.DirectoryCollector(Path(directory)))
         return generate_latest(registry)
 
 
