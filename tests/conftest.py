@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,6 +21,51 @@ if TYPE_CHECKING:  # imported for annotations only: pytest loads them as a plugi
 
 # Real worker processes (celery worker, db_worker) for tests that need them.
 pytest_plugins = ["tests.worker_fixtures"]
+
+# Fixtures that start worker processes: a test using one is marked ``workers``
+# (modules that start servers or stacks themselves say so with ``pytestmark``).
+WORKER_FIXTURES = frozenset({"celery_worker", "native_worker", "job_environment"})
+
+
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``faults`` on tests/faults; ``workers`` on every test that starts
+    processes, so ``-m "not workers"`` is the fast loop (CONTRIBUTING.md); and
+    each test's xdist group: its module (module fixtures start once, a
+    module's own data directory is never used by two processes at once), or
+    ``faults`` for the fault suite's one stack."""
+    for item in items:
+        faults = FAULTS in item.path.parents
+        if faults:
+            item.add_marker(pytest.mark.faults)
+        if faults or set(getattr(item, "fixturenames", ())) & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.workers)
+        group = "faults" if faults else item.nodeid.partition("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: collect the fault reports a worker measured."""
+    reports = getattr(node, "workeroutput", {}).get("fault_reports")
+    if reports:
+        from tests.faults import measure
+
+        measure.extend(reports)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.faults import measure
+
+    if not measure.REPORTS:
+        return
+    terminalreporter.section("fault injection: what was measured")
+    for row in measure.table():
+        terminalreporter.write_line(row)
+    terminalreporter.write_line(f"(also in {measure.RESULTS_FILE})")
 
 
 @pytest.fixture(scope="session", autouse=True)

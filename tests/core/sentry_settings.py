@@ -1,5 +1,5 @@
 """The project's settings with the routes of ``tests.core.sentry_urls``."""
 
-from project.settings import *  # noqa: F403
+from tests.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.core.sentry_urls"

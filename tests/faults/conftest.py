@@ -1,11 +1,11 @@
-"""Fixtures of the fault-injection suite (``uv run pytest tests/faults`` or ``-m faults``).
+"""Fixtures of the fault-injection suite (``uv run pytest tests/faults`` or ``-m faults``;
+the marker is set in ``tests/conftest.py``).
 
 One stack for all the fault tests (starting it costs ~20 s): ``stack`` hands it
 to a test healthy and heals it again afterwards, whatever the test broke.
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,23 +13,16 @@ from tests.faults import measure
 from tests.faults.load import MIXED, SteadyLoad, VirtualUser
 from tests.faults.stack import FaultStack, running_stack
 
-HERE = Path(__file__).resolve().parent
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.faults)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write what was measured; an xdist worker also hands it to the controller,
+    which prints the table (``tests/conftest.py``: this file is not loaded there)."""
     if not measure.REPORTS:
         return
     measure.write_results()
-    terminalreporter.section("fault injection: what was measured")
-    for row in measure.table():
-        terminalreporter.write_line(row)
-    terminalreporter.write_line(f"(also in {measure.RESULTS_FILE})")
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fault_reports"] = measure.as_data()
 
 
 @pytest.fixture(scope="session")

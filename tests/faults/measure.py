@@ -49,9 +49,18 @@ def record(report: FaultReport) -> FaultReport:
     return report
 
 
+def as_data() -> list[dict[str, Any]]:
+    return [asdict(report) for report in REPORTS]
+
+
+def extend(data: list[dict[str, Any]]) -> None:
+    """Add reports made in another process (an xdist worker's ``as_data``)."""
+    REPORTS.extend(FaultReport(**report) for report in data)
+
+
 def write_results() -> None:
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps([asdict(report) for report in REPORTS], indent=2))
+    RESULTS_FILE.write_text(json.dumps(as_data(), indent=2))
 
 
 def table() -> list[str]:
