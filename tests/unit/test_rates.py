@@ -1,9 +1,12 @@
 """``parse_rate``: a throttle rate such as ``"5/m"`` or ``"100/hour"`` as (count, seconds)."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django.fixtures import Settings
 
+from apps.core.checks import assert_safe_configuration
 from apps.core.throttling import parse_rate
 from tests.robustness import PROPERTY
 
@@ -45,3 +48,11 @@ def test_the_configured_spellings(rate: str, parsed: tuple[int, int]) -> None:
 def test_a_malformed_rate_is_refused(rate: str) -> None:
     with pytest.raises((ValueError, KeyError)):
         parse_rate(rate)
+
+
+def test_a_malformed_throttle_rate_refuses_to_start(settings: Settings) -> None:
+    # Before: a rate like THROTTLE_LOGIN=60/x was read lazily, and every
+    # request to a throttled view answered 500.
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "login": "60/x"}
+    with pytest.raises(ImproperlyConfigured, match="login throttle rate"):
+        assert_safe_configuration()
