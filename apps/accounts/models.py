@@ -31,10 +31,10 @@ def normalize_email(email: str) -> str:
     local, at, domain = text.rpartition("@")
     if not at:
         return text.lower()
-    domain = domain.rstrip(".")
     with contextlib.suppress(idna.IDNAError, UnicodeError):  # not an IDNA name: as it is
-        domain = idna.encode(domain, uts46=True).decode("ascii")
-    return f"{local}@{domain}".lower()
+        # UTS 46 maps ideographic full stops to "." and drops ignorables: strip after.
+        domain = idna.encode(domain.rstrip(". "), uts46=True).decode("ascii")
+    return f"{local}@{domain.rstrip('. ')}".lower()
 
 
 class UserManager(BaseUserManager["User"]):

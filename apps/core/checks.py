@@ -48,8 +48,21 @@ def metrics_problems() -> list[str]:
     return problems
 
 
+def throttle_problems() -> list[str]:
+    """A throttle rate that does not parse would answer 500 on every throttled request."""
+    from apps.core.throttling import parse_rate
+
+    problems = []
+    for scope, rate in settings.THROTTLE_RATES.items():
+        try:
+            parse_rate(rate)
+        except ValueError as exc:
+            problems.append(f"the {scope} throttle rate is {exc}.")
+    return problems
+
+
 def assert_safe_configuration() -> None:
-    metrics = metrics_problems()
+    metrics = metrics_problems() + throttle_problems()
     if metrics:
         raise ImproperlyConfigured("Refusing to start:\n- " + "\n- ".join(metrics))
     problems = configuration_problems()
@@ -68,6 +81,11 @@ def check_safe_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessa
 @register(Tags.security)
 def check_metrics_configuration(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     return [Error(problem, id="core.E004") for problem in metrics_problems()]
+
+
+@register()
+def check_throttle_rates(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return [Error(problem, id="core.E005") for problem in throttle_problems()]
 
 
 @register(Tags.security, deploy=True)

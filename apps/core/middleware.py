@@ -39,7 +39,7 @@ AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
 
 def request_id_from(value: str | None) -> str:
     """Return the client's request id if it is safe to log and echo, else a new one."""
-    if value and _VALID_REQUEST_ID.match(value):
+    if value and _VALID_REQUEST_ID.fullmatch(value):  # match's "$" allows a final newline
         return value
     return uuid.uuid4().hex
 

@@ -25,9 +25,13 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """``"5/m"`` or ``"100/hour"`` -> (5, 60) / (100, 3600)."""
-    count, period = rate.split("/")
-    return int(count), _PERIODS[period.strip()[0]]
+    """``"5/m"`` or ``"100/hour"`` -> (5, 60) / (100, 3600); ``ValueError`` otherwise
+    (checked when a server starts: ``apps.core.checks.throttle_problems``)."""
+    count, slash, period = rate.partition("/")
+    period = period.strip()
+    if not slash or not period.isalpha() or period[0] not in _PERIODS:
+        raise ValueError(f"not a rate: {rate!r} (write <count>/<s|m|h|d>, e.g. 10/h)")
+    return int(count), _PERIODS[period[0]]
 
 
 def throttle_scope_for(request: Request, view: Any) -> str | None:

@@ -80,7 +80,9 @@ class Result:
 
 def backoff_seconds(policy: JobPolicy, *, attempt: int) -> float:
     """Exponential backoff after the ``attempt``-th failure, capped, with full jitter."""
-    delay = min(policy.backoff_max, policy.backoff_base * (2 ** max(0, attempt - 1)))
+    # The exponent is capped first: 2.0 * 2**1024 overflows a float long before any cap.
+    doublings = min(max(0, attempt - 1), 64)
+    delay = min(policy.backoff_max, policy.backoff_base * (2**doublings))
     return random.uniform(0, delay) if policy.jitter else delay  # noqa: S311 (not crypto)
 
 

@@ -66,4 +66,9 @@ def signed_headers(*, secret: str, message_id: str, timestamp: int, body: bytes)
 def verify(*, secret: str, message_id: str, timestamp: int, body: bytes, signature: str) -> bool:
     """True when one of the space-separated signatures is ours for this message (constant time)."""
     expected = sign(secret=secret, message_id=message_id, timestamp=timestamp, body=body)
-    return any(hmac.compare_digest(expected, given) for given in signature.split(" "))
+    # Bytes: compare_digest refuses a str with non-ASCII characters (TypeError).
+    expected_bytes = expected.encode()
+    return any(
+        hmac.compare_digest(expected_bytes, given.encode("utf-8", "surrogatepass"))
+        for given in signature.split(" ")
+    )

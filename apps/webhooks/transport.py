@@ -31,7 +31,16 @@ RESPONSE_EXCERPT_BYTES = 256
 # deprecated but still routed on some networks).
 REFUSED_NETWORKS = tuple(
     ipaddress.ip_network(network)
-    for network in ("2002::/16", "2001::/32", "fec0::/10", "64:ff9b::/96", "64:ff9b:1::/48")
+    for network in (
+        "2002::/16",
+        "2001::/32",
+        "fec0::/10",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        # IANA: not globally reachable, though older Pythons' is_global says so.
+        "192.0.0.0/24",
+        "3fff::/20",
+    )
 )
 REFUSED = "This URL cannot receive webhooks: its host must resolve to public addresses only."
 
