@@ -10,6 +10,7 @@ from django.db.backends.utils import CursorWrapper
 from django.test import AsyncClient
 from psycopg import AsyncCursor
 
+from apps.accounts import token_cache
 from apps.core.db import close_pool, database_breaker
 from apps.core.redis import breaker as redis_breaker
 from apps.core.redis import close_redis
@@ -90,12 +91,15 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _closed_breakers() -> None:
-    """Every test starts with the circuit breakers closed: one an earlier test opened
-    (a fault it injected, or a Redis command past its 1 s timeout on a loaded machine)
-    stays open for seconds and must not decide the next test's outcome."""
+def _fresh_process_state() -> None:
+    """Every test starts as a new process would: the circuit breakers closed (one an
+    earlier test opened, by a fault it injected or a Redis command past its 1 s
+    timeout on a loaded machine, stays open for seconds) and the token cache not yet
+    trusted (an earlier test's outbox read is trusted for TOKEN_REVOCATION_CHECK_INTERVAL,
+    so a fast test ran inside it)."""
     redis_breaker.reset()
     database_breaker.reset()
+    token_cache.distrust()
 
 
 @pytest.fixture

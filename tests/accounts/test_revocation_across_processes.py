@@ -9,6 +9,7 @@ from tests.live import live_server
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.workers  # starts processes
 def test_revocation_through_one_process_is_refused_by_the_other_at_once() -> None:
     user = make_user(email="ada@example.com")
     with live_server() as first, live_server() as second:

@@ -66,6 +66,7 @@ def test_operations_that_only_answered_401_are_named() -> None:
     ]
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_session_ending_calls_run_as_the_spare_user_logged_in_again(
     monkeypatch: pytest.MonkeyPatch,

@@ -129,6 +129,7 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.parametrize(
     ("edit", "change_id"), [(_remove_name, REMOVED_FIELD), (_require_note, NEWLY_REQUIRED)]
 )
@@ -147,6 +148,7 @@ def test_a_committed_breaking_change_fails_until_the_changelog_lists_it(
     assert main(["--repo", str(repo)]) == 0
 
 
+@pytest.mark.workers  # starts processes
 def test_an_uncommitted_breaking_change_is_caught(repo: Path) -> None:
     (repo / "schema.yaml").write_text(yaml.safe_dump(_changed(_remove_name)))
     problems = unlisted_changes(repo)
@@ -189,6 +191,7 @@ def test_backticked_prose_is_not_an_entry() -> None:
     assert _covered(changelog, "removed-path /api/v1/things/") == [False]
 
 
+@pytest.mark.workers  # starts processes
 def test_history_before_the_baseline_is_not_rechecked(repo: Path) -> None:
     _commit_schema(repo, _changed(_remove_name), "break it, released and listed long ago")
     assert main(["--repo", str(repo)]) == 1
@@ -209,12 +212,14 @@ def test_history_before_the_baseline_is_not_rechecked(repo: Path) -> None:
     assert [c.id for _, c in unlisted_changes(repo)] == ["removed-path /api/v1/things/"]
 
 
+@pytest.mark.workers  # starts processes
 def test_an_unknown_baseline_fails_with_a_clear_message(repo: Path) -> None:
     (repo / "SCHEMA_CHANGELOG.md").write_text("Baseline: `release-9`\n")
     with pytest.raises(SystemExit, match="baseline `release-9`"):
         main(["--repo", str(repo)])
 
 
+@pytest.mark.workers  # starts processes (git over the whole history)
 def test_the_project_history_has_no_unlisted_breaking_change() -> None:
     assert main([]) == 0
 
@@ -230,6 +235,7 @@ USER_FULL_NAME_REMOVED = [
 ]
 
 
+@pytest.mark.workers  # starts processes
 def test_dropping_a_field_from_the_real_user_schema_fails_until_the_changelog_lists_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

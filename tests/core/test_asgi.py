@@ -96,6 +96,7 @@ async def test_a_chunked_body_within_the_limit_reaches_the_view(
     assert {error["attr"] for error in response.json()["errors"]} >= {"email"}
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_uvicorn_cuts_off_a_200_mb_chunked_body_to_healthz() -> None:
     """Over a real socket: the server answers 413 and closes long before 200 MB are sent."""
@@ -111,6 +112,7 @@ async def test_static_files_for_the_docs_are_served(client: httpx.AsyncClient) -
     assert len(response.content) > 1000
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_uvicorn_serves_with_lifespan_and_stops_cleanly() -> None:
     with live_server() as server:

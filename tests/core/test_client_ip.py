@@ -79,6 +79,7 @@ def reset_statuses(base_url: str, forged: list[str]) -> list[int]:
 FORGED = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_a_forged_forwarded_for_is_ignored_by_the_documented_command() -> None:
     port = free_port()
@@ -91,6 +92,7 @@ def test_a_forged_forwarded_for_is_ignored_by_the_documented_command() -> None:
         assert reset_statuses(server.base_url, FORGED) == [202, 202, 429]
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_a_configured_proxy_is_believed_by_the_documented_command() -> None:
     """The control: the same header counts once a proxy on 127.0.0.1 is declared."""
@@ -137,6 +139,7 @@ def test_only_the_proxies_own_entries_count(settings: Settings) -> None:
     assert ip(settings, peer="127.0.0.1", forwarded="not-an-ip, 10.0.0.2") == "127.0.0.1"
 
 
+@pytest.mark.workers  # starts processes
 def test_a_malformed_forwarded_allow_ips_stops_the_settings() -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

@@ -76,12 +76,14 @@ PROBE = (
 )
 
 
+@pytest.mark.workers  # starts processes
 def test_development_allows_the_frontend_url_origin() -> None:
     result = run_python(PROBE, DEBUG="true", FRONTEND_URL="http://localhost:5173/app/")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["http://localhost:5173"]
 
 
+@pytest.mark.workers  # starts processes
 def test_production_allows_only_the_configured_origins() -> None:
     result = run_python(
         PROBE, DEBUG="false", CORS_ALLOWED_ORIGINS=FRONTEND, FRONTEND_URL="https://other.example"

@@ -72,6 +72,7 @@ async def test_report_only_mode_reports_instead_of_blocking(
         assert response["Content-Security-Policy-Report-Only"]
 
 
+@pytest.mark.workers  # starts processes
 def test_the_environment_switches_to_report_only_with_a_report_uri() -> None:
     probe = (
         "import django, json; django.setup(); from django.conf import settings as s; "

@@ -156,6 +156,7 @@ def dev() -> Iterator[DevRun]:
         run.close_terminal()
 
 
+@pytest.mark.workers  # starts processes
 def test_a_second_terminal_finds_the_running_dev(dev: DevRun) -> None:
     email = f"admin-{uuid.uuid4().hex[:8]}@example.com"  # the data directory outlives a run
     created = subprocess.run(
@@ -179,6 +180,7 @@ def test_a_second_terminal_finds_the_running_dev(dev: DevRun) -> None:
     assert login.status_code == 200, login.text
 
 
+@pytest.mark.workers  # starts processes
 def test_a_second_dev_on_the_same_data_directory_is_refused(dev: DevRun) -> None:
     second = start_dev(free_port())
     output, _ = second.communicate(timeout=120)
@@ -187,6 +189,7 @@ def test_a_second_dev_on_the_same_data_directory_is_refused(dev: DevRun) -> None
     assert httpx.get(f"{dev.base_url}/healthz", timeout=10).status_code == 200
 
 
+@pytest.mark.workers  # starts processes
 def test_a_child_that_dies_is_restarted_and_logged(dev: DevRun) -> None:
     killed = dev.children()["db-worker"]
     os.killpg(killed, signal.SIGKILL)
@@ -203,6 +206,7 @@ def test_a_child_that_dies_is_restarted_and_logged(dev: DevRun) -> None:
     assert httpx.get(f"{dev.base_url}/readyz", timeout=10).status_code == 200
 
 
+@pytest.mark.workers  # starts processes
 def test_a_verification_link_copied_from_the_terminal_works(dev: DevRun) -> None:
     email = f"dev-{uuid.uuid4().hex[:8]}@example.com"
     before = len(dev.output())
@@ -234,6 +238,7 @@ def test_a_verification_link_copied_from_the_terminal_works(dev: DevRun) -> None
     assert "=3D" not in dev.output()[before:]
 
 
+@pytest.mark.workers  # starts processes
 def test_closing_the_terminal_stops_everything(dev: DevRun) -> None:
     """The terminal goes away (its master side closes, writes fail) and dev gets SIGHUP."""
     state = dev.state()

@@ -51,6 +51,7 @@ def uvicorn(
     return live_server(env_, command=command, port=port, timeout=90)
 
 
+@pytest.mark.workers  # starts processes
 def test_uvicorn_workers_and_supervisor_write_json_lines_with_the_request_id() -> None:
     with uvicorn(workers=2) as server:  # the stack's command: --log-config for the supervisor
         ok = httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "log-ok-1"})
@@ -93,6 +94,7 @@ PLAIN_LINE = re.compile(
 )
 
 
+@pytest.mark.workers  # starts processes
 def test_plain_format_is_one_readable_line_per_record() -> None:
     with uvicorn(LOG_FORMAT="plain") as server:
         httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "plain-1"})
@@ -122,6 +124,7 @@ def test_db_worker_writes_json_lines(native_worker: Worker) -> None:
     assert any(r["logger"] == "django_tasks_db" for r in records)
 
 
+@pytest.mark.workers  # starts processes
 def test_celery_beat_writes_json_lines(job_environment: JobEnvironment, tmp_path: Path) -> None:
     command = celery_beat_command(schedule=tmp_path / "beat-schedule")
     # DEBUG: more kinds of lines, and the last start-up line to wait for (a

@@ -113,6 +113,7 @@ async def test_token_cache_hits_misses_and_fallbacks_are_counted(
     assert (lookups("miss"), lookups("hit")) == (misses + 1, hits + 1)
 
 
+@pytest.mark.workers  # starts processes
 def test_metrics_on_without_a_token_refuses_to_start() -> None:
     result = run_python("import project.asgi", METRICS_ENABLED="true", METRICS_TOKEN="")
     assert result.returncode != 0

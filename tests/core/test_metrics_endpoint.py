@@ -131,6 +131,7 @@ def _get_in_parallel(base_url: str, path: str, headers: dict[str, str], count: i
     assert statuses == [200] * (count // 8 * 8)
 
 
+@pytest.mark.workers  # starts processes
 def test_one_scrape_shows_every_process_counts(stack: Stack, receiver: Receiver) -> None:
     base = stack.server.base_url
     user = make_user()

@@ -98,6 +98,7 @@ def directory(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.workers  # starts processes
 def test_dead_processes_are_merged_away_and_their_counts_kept(directory: Path) -> None:
     with recorders(directory, 3) as (ended, killed, alive):
         ended.end()
@@ -124,6 +125,7 @@ def test_dead_processes_are_merged_away_and_their_counts_kept(directory: Path) -
         assert names(directory) == {"counter_archive.db", "histogram_archive.db"}
 
 
+@pytest.mark.workers  # starts processes
 def test_a_merge_cut_short_is_finished_or_discarded(directory: Path) -> None:
     with recorders(directory, 3) as (first, second, third):
         first.end()
@@ -142,6 +144,7 @@ def test_a_merge_cut_short_is_finished_or_discarded(directory: Path) -> None:
         assert names(directory) == {"counter_archive.db", "histogram_archive.db"}
 
 
+@pytest.mark.workers  # starts processes
 def test_a_file_still_being_created_neither_fails_a_scrape_nor_a_tidy(directory: Path) -> None:
     # prometheus_client creates a process's file empty and sizes it a moment
     # later; its own collector raised struct.error on the empty file (GET
@@ -156,6 +159,7 @@ def test_a_file_still_being_created_neither_fails_a_scrape_nor_a_tidy(directory:
         assert "histogram_999998.db" not in names(directory)
 
 
+@pytest.mark.workers  # starts processes
 def test_the_stack_gives_its_children_one_emptied_directory(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     stale = data_dir / "metrics" / "counter_1.db"

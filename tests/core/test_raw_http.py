@@ -122,6 +122,7 @@ def assert_standard_error_or_success(status: int, headers: list[bytes], body: by
         assert set(json.loads(body)) == {"type", "errors", "request_id"}, body[:300]
 
 
+@pytest.mark.workers  # starts processes
 @pytest.mark.django_db(transaction=True)
 def test_bytes_clients_refuse_to_send_never_get_a_500() -> None:
     with live_server() as server:

@@ -38,6 +38,7 @@ async def test_docs_pages_load_their_assets_locally(
     assert "cdn" not in page.lower()
 
 
+@pytest.mark.workers  # starts processes
 def test_the_schema_generates_with_no_database_reachable(tmp_path: Path) -> None:
     """CI and the pre-commit checks generate schema.yaml before any database exists.
 

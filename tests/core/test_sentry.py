@@ -52,6 +52,7 @@ def exception_of(event: dict[str, Any]) -> dict[str, Any]:
     return values[-1] if values else {}
 
 
+@pytest.mark.workers  # starts processes
 def test_unhandled_error_of_a_request_arrives_without_its_secrets(sentry: SentryStandIn) -> None:
     user = make_user()
     env = server_env(**sentry_vars(sentry), DJANGO_SETTINGS_MODULE="tests.core.sentry_settings")
@@ -94,6 +95,7 @@ def test_unhandled_error_of_a_request_arrives_without_its_secrets(sentry: Sentry
     assert "public" in envelope.auth  # the DSN's key authenticates the envelope
 
 
+@pytest.mark.workers  # starts processes
 def test_error_in_a_celery_job_arrives_without_its_secrets(
     sentry: SentryStandIn, job_environment: JobEnvironment, tmp_path: Path
 ) -> None:
@@ -125,6 +127,7 @@ def test_error_in_a_celery_job_arrives_without_its_secrets(
     )
 
 
+@pytest.mark.workers  # starts processes
 async def test_with_sentry_on_me_still_makes_no_thread_hop(
     sentry: SentryStandIn, api: AsyncClient
 ) -> None:
@@ -146,6 +149,7 @@ async def test_with_sentry_on_me_still_makes_no_thread_hop(
     assert result["hops"] == 0
 
 
+@pytest.mark.workers  # starts processes
 def test_without_a_dsn_sentry_is_not_even_imported() -> None:
     code = "import django; django.setup(); import sys; print('sentry_sdk' in sys.modules)"
     probe = subprocess.run(

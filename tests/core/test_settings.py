@@ -6,6 +6,8 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+
 from tests.live import PROJECT_ROOT, server_env
 
 PROBE = """
@@ -36,6 +38,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.workers  # starts processes
 def test_neon_style_url_keeps_sslmode_for_both_pools() -> None:
     result = run_python(
         PROBE,
@@ -49,12 +52,14 @@ def test_neon_style_url_keeps_sslmode_for_both_pools() -> None:
     assert "host=ep-cool-1234-pooler.eu-central-1.aws.neon.tech" in probe["conninfo"]
 
 
+@pytest.mark.workers  # starts processes
 def test_broker_defaults_to_redis_url() -> None:
     result = run_python(PROBE, REDIS_URL="redis://cache.internal:6379/3")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["broker"] == "redis://cache.internal:6379/3"
 
 
+@pytest.mark.workers  # starts processes
 def test_server_refuses_to_start_with_unsafe_production_settings() -> None:
     result = run_python("import project.asgi", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="")
     assert result.returncode != 0
@@ -63,6 +68,7 @@ def test_server_refuses_to_start_with_unsafe_production_settings() -> None:
     assert "ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.workers  # starts processes
 def test_deploy_checklist_is_clean_for_a_production_environment() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -85,6 +91,7 @@ def test_deploy_checklist_is_clean_for_a_production_environment() -> None:
     assert "no issues" in result.stdout
 
 
+@pytest.mark.workers  # starts processes
 def test_deploy_checklist_flags_the_development_defaults() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

@@ -43,6 +43,7 @@ def redis_servers_on(directory: Path) -> list[int]:
     return found
 
 
+@pytest.mark.workers  # starts processes
 def test_the_next_stack_stops_what_a_crashed_one_left_running() -> None:
     crashed = subprocess.Popen(
         [sys.executable, "-c", CRASHING_STACK, str(DATA_DIR)],
@@ -81,6 +82,7 @@ def test_the_next_stack_stops_what_a_crashed_one_left_running() -> None:
         stack.stop()
 
 
+@pytest.mark.workers  # starts processes
 def test_a_second_stack_on_a_held_directory_is_refused_with_the_holders_pid(
     tmp_path: Path,
 ) -> None:

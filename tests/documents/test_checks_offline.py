@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.workers  # starts processes
 def test_system_checks_do_not_connect_to_the_database() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

@@ -96,6 +96,7 @@ def test_relay_sends_again_a_job_the_broker_lost(celery_worker: Worker) -> None:
     assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 1)
 
 
+@pytest.mark.workers  # starts processes
 def test_killed_worker_mid_job_gets_the_job_redelivered(
     job_environment: JobEnvironment, celery_worker: Worker
 ) -> None:

@@ -120,6 +120,7 @@ def test_a_starting_worker_relays_jobs_that_never_reached_the_broker(
         worker.stop()
 
 
+@pytest.mark.workers  # starts processes
 def test_celery_beat_sends_the_declared_periodic_jobs(
     job_environment: JobEnvironment, tmp_path: Path
 ) -> None:
