@@ -31,21 +31,53 @@ WORKER_FIXTURES = frozenset({"celery_worker", "native_worker", "job_environment"
 FAULTS = Path(__file__).resolve().parent / "faults"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``faults`` on tests/faults; ``workers`` on every test that starts
-    processes, so ``-m "not workers"`` is the fast loop (CONTRIBUTING.md); and
-    each test's xdist group: its module (module fixtures start once, a
-    module's own data directory is never used by two processes at once), or
-    ``faults`` for the fault suite's one stack."""
+    processes, so ``-m "not workers"`` is the fast loop (CONTRIBUTING.md).
+
+    Then the order: the fault suite, then modules with a ``workers`` test,
+    then the rest, each module's tests together and in their order. Under
+    xdist (``ModuleScheduling`` below) the long modules start first instead
+    of being the last ones left running.
+    """
     for item in items:
         faults = FAULTS in item.path.parents
         if faults:
             item.add_marker(pytest.mark.faults)
         if faults or set(getattr(item, "fixturenames", ())) & WORKER_FIXTURES:
             item.add_marker(pytest.mark.workers)
-        group = "faults" if faults else item.nodeid.partition("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    slow = {item.path for item in items if item.get_closest_marker("workers")}
+    items.sort(key=lambda item: 0 if FAULTS in item.path.parents else 1 if item.path in slow else 2)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under xdist, whole modules go to one worker (module fixtures start once, and a
+    module's own data directory is never used by two processes at once), and the
+    fault suite, which shares one stack, as one unit."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    def module_of(nodeid: str) -> str:
+        module = nodeid.partition("::")[0]
+        return "tests/faults" if module.startswith("tests/faults/") else module
+
+    config.option.loadscopereorder = False  # keep the order above: the long ones first
+    scheduler = LoadScopeScheduling(config, log)
+    scheduler._split_scope = module_of  # its one extension point: the unit of work
+    return scheduler
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Captured output as text any process can carry: a hypothesis test's logs can
+    hold lone surrogates (a fuzzed path), which xdist cannot send to the controller."""
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [
+        (title, content.encode("utf-8", "backslashreplace").decode("utf-8"))
+        for title, content in report.sections
+    ]
 
 
 @pytest.hookimpl(optionalhook=True)
