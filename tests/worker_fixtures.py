@@ -5,6 +5,7 @@ them to see rows use ``transaction=True``) and the test Redis as broker.
 Readiness is a real job making the round trip, never a sleep.
 """
 
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,25 @@ def native_worker(
     finally:
         _native.clear()
         worker.stop()
+
+
+@pytest.fixture
+def session_db_worker_paused() -> Iterator[None]:
+    """For a test whose own stack runs a ``db_worker`` on the test database.
+
+    Native queues are not prefixed (``JOBS_QUEUE_PREFIX`` names Celery's
+    only): the session's ``db_worker``, if a test started it, listens on
+    ``default`` in the same database and would take that stack's jobs half
+    the time. It is paused (SIGSTOP) for the test, and continued after.
+    """
+    paused = [worker for worker in _native if worker.process.poll() is None]
+    for worker in paused:
+        worker.process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for worker in paused:
+            worker.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def stack(tmp_path: Path, receiver: Receiver) -> Iterator[Stack]:
+def stack(tmp_path: Path, receiver: Receiver, session_db_worker_paused: None) -> Iterator[Stack]:
     token = secrets.token_urlsafe(32)
     directory = tmp_path / "metrics"
     env = server_env(

@@ -248,6 +248,9 @@ class Account:
     workspace_id: str
 
 
+READY_PROBES = 6  # new connections in a row that must find every service up
+
+
 @dataclass
 class FaultStack:
     """The servers, the processes and what was seeded; see the module docstring."""
@@ -313,14 +316,21 @@ class FaultStack:
         return result.stdout
 
     def ready(self) -> bool:
-        """Every process alive and ``/readyz`` answering 200 from the API."""
+        """Every process alive and ``/readyz`` answering ``ok`` (every service up) on
+        several new connections in a row: each uvicorn worker's pools were checked,
+        not only the first one's (a worker's pool still holding connections from
+        before a PostgreSQL restart answered the next test's probe late)."""
         if not all(process.alive() for process in self.processes.values()):
             return False
         try:
-            with self.client(timeout=3) as client:
-                return client.get("/readyz").status_code == 200
+            for _ in range(READY_PROBES):
+                with self.client(timeout=3) as client:
+                    response = client.get("/readyz")
+                if response.status_code != 200 or response.json().get("status") != "ok":
+                    return False
         except httpx.HTTPError:
             return False
+        return True
 
     def heal(self) -> None:
         """Bring back whatever a test left broken: servers running, processes alive, ready."""
