@@ -1,4 +1,3 @@
-from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +36,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``faults`` on tests/faults; ``workers`` on every test that starts
     processes, so ``-m "not workers"`` is the fast loop (CONTRIBUTING.md).
 
-    Then the order: the fault suite, then modules by how many of their tests
-    start processes (the slow ones), then the rest, each module's tests
-    together and in their order. Under
+    Then the order: the fault suite, then modules with a ``workers`` test,
+    then the rest, each module's tests together and in their order. (Ordering
+    the slow modules by how many tests start processes measured slower:
+    4 min 25 s against 4 min 12-18 s.) Under
     xdist (``ModuleScheduling`` below) the long modules start first instead
     of being the last ones left running.
     """
@@ -49,8 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.faults)
         if faults or set(getattr(item, "fixturenames", ())) & WORKER_FIXTURES:
             item.add_marker(pytest.mark.workers)
-    starts = Counter(item.path for item in items if item.get_closest_marker("workers"))
-    items.sort(key=lambda item: -1_000 if FAULTS in item.path.parents else -starts[item.path])
+    slow = {item.path for item in items if item.get_closest_marker("workers")}
+    items.sort(key=lambda item: 0 if FAULTS in item.path.parents else 1 if item.path in slow else 2)
 
 
 @pytest.hookimpl(optionalhook=True)
