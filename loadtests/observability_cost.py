@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.core.metrics.files import prepare
+from loadtests.inprocess import asgi_get, bearer
 from loadtests.scenarios import ME
 from loadtests.servers import Servers
 
@@ -58,29 +59,7 @@ VARIANTS = ("plain", "access-log", "sentry", "both", "metrics", "log+metrics")
 
 
 async def _get(app: Any, path: str, token: str) -> int:
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
-    }  # fmt: skip
-    status = 0
-    received = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal received
-        if not received:
-            received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # never disconnects
-        return {"type": "http.disconnect"}
-
-    async def send(message: Any) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
+    status, _, _ = await asgi_get(app, path, bearer(token))
     return status
 
 

@@ -24,6 +24,8 @@ from typing import Any
 
 from pyinstrument import Profiler
 
+from loadtests.inprocess import asgi_get
+
 
 def _headers() -> list[tuple[bytes, bytes]]:
     headers = [(b"host", b"127.0.0.1")]
@@ -33,29 +35,7 @@ def _headers() -> list[tuple[bytes, bytes]]:
 
 
 async def _one(app: Any, path: str) -> int:
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": _headers(),
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-    }  # fmt: skip
-    status = 0
-    sent_request = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent_request
-        if not sent_request:
-            sent_request = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # never disconnects
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
+    status, _, _ = await asgi_get(app, path, _headers())
     return status
 
 

@@ -277,6 +277,16 @@ def _probe_failed(error: psycopg.Error) -> DatabaseUnavailable:
     return DatabaseUnavailable("the database is unavailable")
 
 
+def _probe_turn() -> bool:
+    """False while the breaker is closed (no probe needed); True when this caller
+    is to probe, holding ``_probe_lock``; ``DatabaseUnavailable`` otherwise."""
+    if not database_breaker.tripped:
+        return False
+    if not database_breaker.available() or not _probe_lock.acquire(blocking=False):
+        raise DatabaseUnavailable("the database is unavailable")
+    return True
+
+
 async def ensure_available() -> None:
     """Raise ``DatabaseUnavailable`` at once while the breaker is open.
 
@@ -284,10 +294,8 @@ async def ensure_available() -> None:
     direct connection attempt (bounded by ``PROBE_TIMEOUT_SECONDS``) while
     the others keep failing fast; success closes the breaker for everyone.
     """
-    if not database_breaker.tripped:
+    if not _probe_turn():
         return
-    if not database_breaker.available() or not _probe_lock.acquire(blocking=False):
-        raise DatabaseUnavailable("the database is unavailable")
     try:
         connection = await AsyncConnection.connect(
             conninfo(), connect_timeout=PROBE_TIMEOUT_SECONDS, autocommit=True
@@ -302,10 +310,8 @@ async def ensure_available() -> None:
 
 def ensure_available_sync() -> None:
     """``ensure_available`` for sync code (Django's connections, see apps.core.postgresql)."""
-    if not database_breaker.tripped:
+    if not _probe_turn():
         return
-    if not database_breaker.available() or not _probe_lock.acquire(blocking=False):
-        raise DatabaseUnavailable("the database is unavailable")
     try:
         psycopg.connect(conninfo(), connect_timeout=PROBE_TIMEOUT_SECONDS, autocommit=True).close()
     except psycopg.Error as error:

@@ -1,6 +1,8 @@
 """The only module that talks to Celery or ``django.tasks`` on the sending side."""
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -60,6 +62,20 @@ def publish_transport_options() -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def broker_connection() -> Iterator[Any]:
+    """A fresh broker connection, one connection attempt, every socket operation
+    bounded by ``JOBS_PUBLISH_TIMEOUT``: raises instead of hanging on an outage."""
+    from project.celery import app
+
+    timeout = settings.JOBS_PUBLISH_TIMEOUT
+    with app.connection_for_write(
+        connect_timeout=timeout, transport_options=publish_transport_options()
+    ) as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+        yield connection
+
+
 def send_to_celery(job: Job) -> bool:
     """Publish the job; False (and a log line) when the broker is unreachable.
 
@@ -69,14 +85,8 @@ def send_to_celery(job: Job) -> bool:
     ``JOBS_PUBLISH_TIMEOUT``, never a hang, and the job stays queued for the
     outbox relay.
     """
-    from project.celery import app
-
-    timeout = settings.JOBS_PUBLISH_TIMEOUT
     try:
-        with app.connection_for_write(
-            connect_timeout=timeout, transport_options=publish_transport_options()
-        ) as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+        with broker_connection() as connection:
             celery_signature(job).apply_async(connection=connection, retry=False)
     except Exception as exc:  # any broker failure: the relay will send it later
         logger.warning(
@@ -110,14 +120,8 @@ def send(job: Job) -> bool:
 def broker_queue_is_empty(queue: str) -> bool:
     """True when the broker holds no ready message in ``queue`` (a queue the
     broker does not know is empty too); False when it cannot tell."""
-    from project.celery import app
-
-    timeout = settings.JOBS_PUBLISH_TIMEOUT
     try:
-        with app.connection_for_write(
-            connect_timeout=timeout, transport_options=publish_transport_options()
-        ) as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+        with broker_connection() as connection:
             channel: Any = connection.channel()  # the stubs' StdChannel lacks these
             try:
                 _, messages, _ = channel.queue_declare(queue=queue_name(queue), passive=True)

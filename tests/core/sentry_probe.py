@@ -18,35 +18,14 @@ from asgiref.sync import SyncToAsync
 import project.asgi
 from apps.core.db import close_pool, open_pool
 from apps.core.redis import close_redis, open_redis
+from loadtests.inprocess import asgi_get, bearer
 
 ME = "/api/v1/auth/me"
 REQUESTS = 20
 
 
 async def get(path: str, token: str) -> int:
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
-    }  # fmt: skip
-    status = 0
-    received = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal received
-        if not received:
-            received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # never disconnects
-        return {"type": "http.disconnect"}
-
-    async def send(message: Any) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await project.asgi.app(scope, receive, send)
+    status, _, _ = await asgi_get(project.asgi.app, path, bearer(token))
     return status
 
 

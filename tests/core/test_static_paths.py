@@ -5,13 +5,12 @@ requests go through ``project.asgi.app`` itself, with any path a server can
 hand over (percent-decoded, so ``..``, NUL and odd code points included).
 """
 
-import asyncio
 import json
-from typing import Any
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from loadtests.inprocess import asgi_get
 from project.asgi import app
 from tests.robustness import PROPERTY
 
@@ -25,30 +24,7 @@ segments = st.one_of(
 
 async def get(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
     """One GET of ``path`` through the ASGI app (an ASGI scope as a server builds it)."""
-    messages: list[dict[str, Any]] = []
-    received = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal received
-        if not received:
-            received = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # the client never disconnects
-        raise AssertionError("unreachable")
-
-    async def send(message: Any) -> None:
-        messages.append(dict(message))
-
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode("utf-8", "surrogateescape"),
-        "query_string": b"", "root_path": "", "headers": [(b"host", b"testserver")],
-        "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
-    }  # fmt: skip
-    await app(scope, receive, send)
-    start = messages[0]
-    body = b"".join(message.get("body", b"") for message in messages[1:])
-    return start["status"], {key.lower(): value for key, value in start["headers"]}, body
+    return await asgi_get(app, path, [(b"host", b"testserver")])
 
 
 @settings(PROPERTY, max_examples=200)
