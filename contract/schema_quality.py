@@ -4,6 +4,7 @@ Checked over the committed schema.yaml by tests/contract/test_schema_quality.py.
 """
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -16,41 +17,43 @@ def _json(container: dict[str, Any]) -> dict[str, Any] | None:
     return content.get("application/json")
 
 
+def operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every documented operation as (``"GET /path"``, the operation), in path order."""
+    for path, item in sorted((schema.get("paths") or {}).items()):
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is not None:
+                yield f"{method.upper()} {path}", operation
+
+
 def problems(schema: dict[str, Any]) -> list[str]:
     """What each operation is missing, as readable lines (empty when all is well)."""
     found: list[str] = []
     seen_ids: set[str] = set()
-    for path, item in sorted((schema.get("paths") or {}).items()):
-        for method in METHODS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            where = f"{method.upper()} {path}"
-            operation_id = operation.get("operationId", "")
-            if not OPERATION_ID.match(operation_id):
-                found.append(f"{where}: operationId {operation_id!r} is not camelCase")
-            if operation_id in seen_ids:
-                found.append(f"{where}: operationId {operation_id!r} is used twice")
-            seen_ids.add(operation_id)
-            body = _json(operation.get("requestBody") or {})
-            if body is not None and not (body.get("examples") or body.get("example")):
-                found.append(f"{where}: request body has no example")
-            responses: dict[str, Any] = operation.get("responses") or {}
-            successes = [code for code in responses if code.startswith("2")]
-            errors = [code for code in responses if code[0] in "45"]
-            for code in successes:
-                response = _json(responses[code])
-                if response is not None and not (
-                    response.get("examples") or response.get("example")
-                ):
-                    found.append(f"{where}: response {code} has no example")
-            if not errors:
-                found.append(f"{where}: no documented error response")
-            for code in errors:
-                response = _json(responses[code])
-                ref = (response or {}).get("schema", {}).get("$ref")
-                if ref != ERROR_REF:
-                    found.append(f"{where}: error {code} is not the shared ErrorResponse ({ref})")
+    for where, operation in operations(schema):
+        operation_id = operation.get("operationId", "")
+        if not OPERATION_ID.match(operation_id):
+            found.append(f"{where}: operationId {operation_id!r} is not camelCase")
+        if operation_id in seen_ids:
+            found.append(f"{where}: operationId {operation_id!r} is used twice")
+        seen_ids.add(operation_id)
+        body = _json(operation.get("requestBody") or {})
+        if body is not None and not (body.get("examples") or body.get("example")):
+            found.append(f"{where}: request body has no example")
+        responses: dict[str, Any] = operation.get("responses") or {}
+        successes = [code for code in responses if code.startswith("2")]
+        errors = [code for code in responses if code[0] in "45"]
+        for code in successes:
+            response = _json(responses[code])
+            if response is not None and not (response.get("examples") or response.get("example")):
+                found.append(f"{where}: response {code} has no example")
+        if not errors:
+            found.append(f"{where}: no documented error response")
+        for code in errors:
+            response = _json(responses[code])
+            ref = (response or {}).get("schema", {}).get("$ref")
+            if ref != ERROR_REF:
+                found.append(f"{where}: error {code} is not the shared ErrorResponse ({ref})")
     return found
 
 
@@ -60,14 +63,10 @@ def problems(schema: dict[str, Any]) -> list[str]:
 def description_problems(schema: dict[str, Any]) -> list[str]:
     """Operations without a summary (Redoc's title) or a description (what it does)."""
     found: list[str] = []
-    for path, item in sorted((schema.get("paths") or {}).items()):
-        for method in METHODS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            for field in ("summary", "description"):
-                if not str(operation.get(field, "")).strip():
-                    found.append(f"{method.upper()} {path}: no {field}")
+    for where, operation in operations(schema):
+        for field in ("summary", "description"):
+            if not str(operation.get(field, "")).strip():
+                found.append(f"{where}: no {field}")
     return found
 
 
@@ -133,18 +132,13 @@ def example_problems(schema: dict[str, Any]) -> list[str]:
         return found
 
     found: list[str] = []
-    for path, item in sorted((schema.get("paths") or {}).items()):
-        for method in METHODS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            where = f"{method.upper()} {path}"
-            body = operation.get("requestBody") or {}
-            found += check(f"{where} request", (_json(body) or {}).get("schema"), _examples(body))
-            for code, response in (operation.get("responses") or {}).items():
-                found += check(
-                    f"{where} response {code}",
-                    (_json(response) or {}).get("schema"),
-                    _examples(response),
-                )
+    for where, operation in operations(schema):
+        body = operation.get("requestBody") or {}
+        found += check(f"{where} request", (_json(body) or {}).get("schema"), _examples(body))
+        for code, response in (operation.get("responses") or {}).items():
+            found += check(
+                f"{where} response {code}",
+                (_json(response) or {}).get("schema"),
+                _examples(response),
+            )
     return found
