@@ -31,7 +31,7 @@ WORKER_FIXTURES = frozenset({"celery_worker", "native_worker", "job_environment"
 FAULTS = Path(__file__).resolve().parent / "faults"
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)  # after pytest-django's sort, which put the faults last
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``faults`` on tests/faults; ``workers`` on every test that starts
     processes, so ``-m "not workers"`` is the fast loop (CONTRIBUTING.md).
