@@ -1,3 +1,4 @@
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.workers)
     slow = {item.path for item in items if item.get_closest_marker("workers")}
     items.sort(key=lambda item: 0 if FAULTS in item.path.parents else 1 if item.path in slow else 2)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than cores. A third of the suite's time is
+    spent waiting (servers starting, fault holds, job polls), not computing:
+    on 2 cores 3 workers took 3 min 23 s, 2 took 4 min 00 s (capped by
+    ``--maxprocesses``)."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.hookimpl(optionalhook=True)
