@@ -9,8 +9,10 @@ stands for, and ``tests/core/test_outputs.py`` checks every one equal to its
 serializer's ``.data`` (and that no output serializer lacks a function).
 """
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +27,9 @@ Builder = Callable[..., Any]
 OUTPUT_BUILDERS: dict[type[serializers.BaseSerializer[Any]], Builder] = {}
 
 _DATETIME = serializers.DateTimeField()
+# The current time zone while a list of bodies is built (``build_all``): Django's
+# ``get_current_timezone()`` reads an asgiref ``Local`` (1.7 us), twice per row.
+_time_zone: ContextVar[tzinfo | None] = ContextVar("output_time_zone", default=None)
 
 
 def output_of[F: Builder](serializer: type[serializers.BaseSerializer[Any]]) -> Callable[[F], F]:
@@ -44,9 +49,24 @@ def iso_datetime(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         return str(_DATETIME.to_representation(value))
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(_time_zone.get() or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def uuid_str(value: UUID | None) -> str | None:
     return None if value is None else str(value)
+
+
+@contextmanager
+def _one_time_zone() -> Iterator[None]:
+    token = _time_zone.set(timezone.get_current_timezone())
+    try:
+        yield
+    finally:
+        _time_zone.reset(token)
+
+
+def build_all[T](build: Callable[[T], Any], rows: Iterable[T]) -> list[Any]:
+    """``[build(row) for row in rows]``, looking the current time zone up once."""
+    with _one_time_zone():
+        return [build(row) for row in rows]

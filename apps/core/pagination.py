@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.errors import InvalidInput
+from apps.core.outputs import build_all
 from apps.core.upstream.cursor_pagination import apaginate_queryset
 
 INVALID_CURSOR = "This cursor is not valid: use a next or previous link as given."
@@ -127,6 +128,6 @@ async def apaginated_response(
         {
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": [build(row) for row in rows],
+            "results": build_all(build, rows),
         }
     )

@@ -175,6 +175,25 @@ def test_iso_datetime_is_drfs_format(value: str) -> None:
     assert iso_datetime(moment) == serializers.DateTimeField().to_representation(moment)
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns"])
+def test_build_all_writes_each_time_in_the_time_zone_current_when_it_started(zone: str) -> None:
+    """``build_all`` looks the current time zone up once per list, with the same result."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from apps.core.outputs import build_all
+
+    moments = [datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 7, 1, 9, 30, tzinfo=UTC)]
+    with timezone.override(zone):
+        built = build_all(iso_datetime, moments)
+        expected = [serializers.DateTimeField().to_representation(m) for m in moments]
+    assert built == expected
+    assert build_all(iso_datetime, moments) == [
+        serializers.DateTimeField().to_representation(m) for m in moments
+    ]  # and back to the default zone once the list is built
+
+
 def test_the_renderer_writes_drfs_bytes_for_awkward_values() -> None:
     import uuid
     from datetime import UTC, date, datetime
