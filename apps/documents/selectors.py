@@ -1,13 +1,13 @@
 """Reads on documents, always scoped to one workspace the caller belongs to."""
 
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 
-from apps.core.aquery import afirst
+from apps.core.aquery import Prepared
 from apps.core.errors import NotFound
 from apps.documents.models import SEARCH_CONFIG, Document
 
@@ -71,12 +71,15 @@ def document_detail_for(*, workspace_id: UUID, document_id: UUID) -> QuerySet[Do
     return Document.objects.filter(pk=document_id, workspace_id=workspace_id).defer("search_vector")
 
 
+_document_detail = Prepared(document_detail_for, first=True, workspace_id=uuid4, document_id=uuid4)
+
+
 async def adocument_access(*, workspace_id: UUID, document_id: UUID) -> Document:
     """One document of the workspace, or 404 (call it after checking membership).
 
     Read on the async pool: no thread hop.
     """
-    document = await afirst(document_detail_for(workspace_id=workspace_id, document_id=document_id))
+    document = await _document_detail.first(workspace_id=workspace_id, document_id=document_id)
     if document is None:
         raise NotFound()
     return document

@@ -4,13 +4,13 @@ A non-member gets 404 for anything inside a workspace (never 403: a 403 would
 confirm that the workspace exists). A member whose role is too low gets 403.
 """
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
-from apps.core.aquery import afirst
+from apps.core.aquery import Prepared, placeholder_int
 from apps.core.errors import NotFound, PermissionDenied
 from apps.workspaces.models import ROLE_RANK, Membership, Role
 
@@ -22,6 +22,10 @@ def membership_for(*, user_id: int, workspace_id: UUID) -> QuerySet[Membership]:
     )
 
 
+# Compiled once: this query runs on every workspace route.
+_membership = Prepared(membership_for, first=True, user_id=placeholder_int, workspace_id=uuid4)
+
+
 async def aget_membership(user: User | AnonymousUser | None, workspace_id: UUID) -> Membership:
     """The caller's membership of the workspace (with the workspace selected).
 
@@ -31,7 +35,7 @@ async def aget_membership(user: User | AnonymousUser | None, workspace_id: UUID)
     """
     if not isinstance(user, User):
         raise NotFound()
-    membership = await afirst(membership_for(user_id=user.pk, workspace_id=workspace_id))
+    membership = await _membership.first(user_id=user.pk, workspace_id=workspace_id)
     if membership is None:
         raise NotFound()
     return membership

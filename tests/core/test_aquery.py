@@ -14,9 +14,11 @@ import importlib
 import inspect
 from collections.abc import Callable
 from datetime import timedelta
+from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from uuid import UUID, uuid4
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -26,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from apps.accounts import selectors as account_selectors
-from apps.core.aquery import afetch, afirst
+from apps.core.aquery import Prepared, afetch, afirst
 from apps.core.pagination import CursorPagination, apaginate
 from apps.documents import selectors as document_selectors
 from apps.documents.models import Document
@@ -308,3 +310,78 @@ async def test_values_and_prefetch_querysets_are_refused(data: Data) -> None:
         await afetch(Document.objects.values("id"))  # type: ignore[type-var]
     with pytest.raises(TypeError, match="prefetch"):
         await afetch(Workspace.objects.prefetch_related("documents"))
+
+
+# --- Prepared: compiled once, same instances ---------------------------------------
+
+# Every Prepared the API uses, with argument sets that hit and miss.
+PREPARED: list[tuple[Prepared[Any], Callable[[Data], list[dict[str, Any]]]]] = [
+    (
+        access._membership,
+        lambda d: [
+            {"user_id": d.member.pk, "workspace_id": d.workspace.pk},
+            {"user_id": d.owner.pk, "workspace_id": d.other_workspace.pk},
+            {"user_id": d.member.pk, "workspace_id": d.other_workspace.pk},  # not a member
+        ],
+    ),
+    (
+        document_selectors._document_detail,
+        lambda d: (
+            [{"workspace_id": d.workspace.pk, "document_id": doc.pk} for doc in d.documents]
+            + [{"workspace_id": d.other_workspace.pk, "document_id": d.documents[0].pk}]
+        ),  # elsewhere
+    ),
+]
+
+
+def test_every_prepared_selector_has_a_case() -> None:
+    used = [
+        value
+        for module in (access, document_selectors)
+        for value in vars(module).values()
+        if isinstance(value, Prepared)
+    ]
+    assert {id(p) for p in used} == {id(p) for p, _ in PREPARED}
+
+
+async def test_prepared_selectors_build_what_the_orm_builds(data: Data) -> None:
+    found = 0
+    for prepared, arguments in PREPARED:
+        for values in arguments(data):
+            theirs = await sync_to_async(_evaluate)(prepared.queryset(**values))
+            ours = await prepared.fetch(**values)
+            assert [snapshot(obj) for obj in ours] == [snapshot(obj) for obj in theirs], values
+            assert snapshot(await prepared.first(**values)) == snapshot(
+                theirs[0] if theirs else None
+            )
+            # A value of another type (a str for a UUID) goes the ordinary way, same result.
+            as_text = {k: str(v) if isinstance(v, UUID) else v for k, v in values.items()}
+            assert [snapshot(obj) for obj in await prepared.fetch(**as_text)] == [
+                snapshot(obj) for obj in theirs
+            ]
+            found += len(theirs)
+    assert found > 5  # hits, not only misses
+
+
+async def test_prepared_refuses_selectors_it_cannot_compile_once(data: Data) -> None:
+    lowered = Prepared(
+        lambda tag: document_selectors.document_list_for(workspace_id=data.workspace.pk, tag=tag),
+        tag=lambda: f"Tag-{uuid4().hex}",
+    )
+    with pytest.raises(TypeError, match="do not reach the SQL unchanged"):
+        await lowered.fetch(tag="Engine")
+
+    numbers = count(10)
+    shape_depends = Prepared(
+        lambda n: (
+            Membership.objects.filter(user_id=n)
+            if n % 2
+            else Membership.objects.filter(user_id=n, role="owner")
+        ),
+        n=lambda: next(numbers),
+    )
+    with pytest.raises(TypeError, match="depends on its values"):
+        await shape_depends.fetch(n=data.owner.pk)
+
+    with pytest.raises(TypeError, match="expected"):
+        await access._membership.fetch(user_id=data.owner.pk)
