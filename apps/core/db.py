@@ -25,7 +25,7 @@ import logging
 import math
 import select
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Self, override
 
@@ -293,6 +293,14 @@ async def maintenance_connection(*, within: float) -> AsyncIterator[AsyncConnect
 # --- the breaker --------------------------------------------------------------------
 
 
+_on_trip: list[Callable[[], None]] = []
+
+
+def on_trip(callback: Callable[[], None]) -> None:
+    """Call ``callback`` (from the tripping thread) each time the breaker is tripped."""
+    _on_trip.append(callback)
+
+
 def trip(error: BaseException) -> None:
     """Open the breaker (from any thread) and retire the pools made before."""
     global _generation
@@ -301,6 +309,11 @@ def trip(error: BaseException) -> None:
     if loop is not None and not loop.is_closed():
         loop.call_soon_threadsafe(_retire_pool)
     database_breaker.trip(error, message="database unavailable; answering 503 for a while")
+    for callback in _on_trip:
+        try:
+            callback()
+        except Exception:  # a callback must not turn the trip into another error
+            logger.exception("database breaker: a trip callback failed")
 
 
 def _probe_failed(error: psycopg.Error) -> DatabaseUnavailable:
