@@ -37,7 +37,7 @@ from django.db.backends.postgresql.psycopg_any import get_adapters_template
 from psycopg import AsyncConnection
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import TupleRow
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from apps.core.circuit import CircuitBreaker
 
@@ -50,7 +50,29 @@ _DJANGO_ONLY_OPTIONS = {"pool", "server_side_binding", "isolation_level", "assum
 _UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
 PROBE_TIMEOUT_SECONDS = 2
 
-type Pool = AsyncConnectionPool[AsyncConnection[TupleRow]]
+
+class HotPool(AsyncConnectionPool[AsyncConnection[TupleRow]]):
+    """psycopg's pool, refusing a checkout at once once it is closed.
+
+    Its checkout sleeps a backoff after a failed check outside the waiting
+    list, then asks again; a pool closed meanwhile (the breaker's trip retires
+    it) took it back into its waiting list and the request waited out the
+    whole timeout (reads answering 503 after 10 s in the fault suite). Relies
+    on psycopg_pool calling this under its lock before queueing a client, and
+    on ``close()`` setting ``_closed`` under the same lock
+    (``apps.core.upstream.MIRRORS``).
+    """
+
+    @override
+    async def _get_ready_connection(
+        self, timeout: float | None
+    ) -> AsyncConnection[TupleRow] | None:
+        if self._closed:
+            raise PoolClosed(f"the pool {self.name!r} is closed")
+        return await super()._get_ready_connection(timeout)
+
+
+type Pool = HotPool
 
 database_breaker = CircuitBreaker("database", open_seconds=1.0)
 # Bumped each time the breaker is tripped: pools made before are retired. Their
@@ -184,7 +206,7 @@ def is_unavailable(error: BaseException) -> bool:
 def _new_pool(*, name: str, min_size: int, max_size: int) -> Pool:
     # Prepared statements do not survive a transaction-mode pooler.
     prepare_threshold = None if settings.DATABASE_BEHIND_POOLER else 5
-    return AsyncConnectionPool(
+    return HotPool(
         conninfo(),
         min_size=min_size,
         max_size=max_size,

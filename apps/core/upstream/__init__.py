@@ -1,6 +1,6 @@
 """Every place this project copies, patches or leans on a framework's internals.
 
-Django, DRF and asgiref do not promise these functions' behaviour (some are
+Django, DRF, asgiref and psycopg_pool do not promise these functions' behaviour (some are
 private); only a version pin would otherwise guard them. Each entry of
 ``MIRRORS`` names an upstream function, what of ours mirrors it or relies on
 it, and the SHA-256 of the upstream function's source
@@ -302,5 +302,37 @@ MIRRORS: tuple[Mirror, ...] = (
         "apps.accounts.signals.revoke_sessions_on_user_save",
         "relies on",
         "57b7406b6523192184184ba6ea960a93ce7226f6d04e28939db9accc1e89df9a",
+    ),
+    # The async pools (apps/core/db.py): a checkout fails once the pool is closed,
+    # and the checkout check costs a round trip only when it can fail.
+    Mirror(
+        "psycopg_pool.pool_async.AsyncConnectionPool._getconn_unchecked",
+        "apps.core.db.HotPool._get_ready_connection",
+        "relies on",
+        "55c9edf03c0835933878179bf5c6c8f37b5a95b1c83dc6155d6ca1ac02f552ce",
+    ),
+    Mirror(
+        "psycopg_pool.pool_async.AsyncConnectionPool._get_ready_connection",
+        "apps.core.db.HotPool._get_ready_connection",
+        "relies on",
+        "f6b8f1ae0f304a4d6aab34f5437a5e64a7e25682ed6ad62b5c195d0acca8cbec",
+    ),
+    Mirror(
+        "psycopg_pool.pool_async.AsyncConnectionPool.close",
+        "apps.core.db.HotPool._get_ready_connection",
+        "relies on",
+        "c0d8921359509d39b906cde050f0ae35118da68744dbbfa02f56c7f80559eaca",
+    ),
+    Mirror(
+        "psycopg_pool.pool_async.AsyncConnectionPool._getconn_with_check_loop",
+        "apps.core.db.HotPool",
+        "relies on",
+        "b0d1637bddca5ef6e7812a6df27cfe7daac89f7980f133abaab213fa48ddf048",
+    ),
+    Mirror(
+        "psycopg_pool.pool_async.AsyncConnectionPool.check_connection",
+        "apps.core.db.check_connection",
+        "relies on",
+        "c2fb0ae80181104a947170fb3a1502d2c0cd5b79398caf54ecb459f5ce50d451",
     ),
 )
