@@ -41,8 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     then the rest, each module's tests together and in their order. (Ordering
     the slow modules by how many tests start processes measured slower:
     4 min 25 s against 4 min 12-18 s.) Under
-    xdist (``ModuleScheduling`` below) the long modules start first instead
-    of being the last ones left running.
+    xdist (``pytest_xdist_make_scheduler`` below) the long modules start first
+    instead of being the last ones left running.
     """
     for item in items:
         faults = FAULTS in item.path.parents

@@ -9,8 +9,7 @@ stands for, and ``tests/core/test_outputs.py`` checks every one equal to its
 serializer's ``.data`` (and that no output serializer lacks a function).
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
 from typing import Any
@@ -57,16 +56,10 @@ def uuid_str(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-@contextmanager
-def _one_time_zone() -> Iterator[None]:
-    token = _time_zone.set(timezone.get_current_timezone())
-    try:
-        yield
-    finally:
-        _time_zone.reset(token)
-
-
 def build_all[T](build: Callable[[T], Any], rows: Iterable[T]) -> list[Any]:
     """``[build(row) for row in rows]``, looking the current time zone up once."""
-    with _one_time_zone():
+    token = _time_zone.set(timezone.get_current_timezone())
+    try:
         return [build(row) for row in rows]
+    finally:
+        _time_zone.reset(token)

@@ -20,17 +20,9 @@ from psycopg_pool import PoolClosed
 
 from apps.core.db import database_breaker, trip
 from apps.core.postgresql.base import DatabaseWrapper
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _wait_for(condition: Any, timeout: float = 10.0) -> None:
-    """Until ``condition()`` holds (bounded): synchronisation on a state, not a sleep."""
-    deadline = time.monotonic() + timeout
-    ready = threading.Event()
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        ready.wait(0.005)
 
 
 def _django_pool() -> Any:
@@ -60,7 +52,7 @@ def test_a_write_waiting_in_djangos_pool_fails_as_soon_as_the_breaker_trips() ->
     waiter = threading.Thread(target=write)
     waiter.start()
     try:
-        _wait_for(lambda: pool.get_stats().get("requests_waiting", 0) == 1)
+        wait_for(lambda: pool.get_stats().get("requests_waiting", 0) == 1, what="the waiter")
         tripped_at = time.monotonic()
         trip(psycopg.OperationalError("the database went away (test)"))
         error, _ = outcome.get(timeout=settings.DATABASE_POOL_TIMEOUT + 5)
