@@ -16,7 +16,7 @@ database is unreachable, ``database_breaker`` opens: requests fail at once
 with ``DatabaseUnavailable`` (a 503 with ``Retry-After``) instead of each
 waiting out the pool timeout, and after ``open_seconds`` a single direct
 connection attempt decides whether to let requests through again. Opening
-the breaker retires the pools (``trip``): their waiters fail at once,
+the breaker retires the pools (``generation``): their waiters fail at once,
 and no pool waits out its reconnection backoff after the outage.
 """
 
@@ -222,6 +222,11 @@ def _new_pool(*, name: str, min_size: int, max_size: int) -> Pool:
         open=False,
         name=name,
     )
+
+
+def generation() -> int:
+    """How many times the database breaker was tripped in this process (see ``_generation``)."""
+    return _generation
 
 
 async def open_pool() -> Pool:

@@ -7,8 +7,8 @@ connection is refused at once with ``DatabaseUnavailable`` (a 503 with
 ``Retry-After`` in the API); once the breaker's time is up, one direct
 connection attempt decides; the pool made before the outage is closed the moment the
 breaker trips, from whatever thread tripped it (``_close_pools``), and
-Django makes a new one on next use, free of reconnection backoff. Everything
-else is Django's backend unchanged.
+replaced on next use (see ``apps.core.db.generation``). Everything else is
+Django's backend unchanged.
 """
 
 from typing import Any, override
@@ -18,6 +18,8 @@ from django.db.backends.postgresql import base
 from apps.core import db
 from apps.core.db import TrippingConnection, ensure_available_sync
 
+# The generation of apps.core.db each alias's pool was made in.
+_pool_generations: dict[str, int] = {}
 # Django's class-level registry of pools by alias (not in the type stubs).
 _POOLS: dict[str, Any] = vars(base.DatabaseWrapper)["_connection_pools"]
 
@@ -54,5 +56,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @override
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        current = db.generation()
+        if _pool_generations.setdefault(self.alias, current) != current:
+            # Made before the breaker last opened: close it (its waiters fail at
+            # once) and let Django make a new one, free of reconnection backoff.
+            _pool_generations[self.alias] = current
+            if self.alias in _POOLS:
+                _POOLS.pop(self.alias).close(timeout=1)
         ensure_available_sync()
         return super().get_new_connection(conn_params)
