@@ -60,6 +60,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if _pool_generations.setdefault(self.alias, current) != current:
             # Made before the breaker last opened: close it (its waiters fail at
             # once) and let Django make a new one, free of reconnection backoff.
+            # Not redundant with _close_pools: a pool made during an outage whose
+            # connection attempts hang (no refusal, so no trip) is only caught here.
             _pool_generations[self.alias] = current
             if self.alias in _POOLS:
                 _POOLS.pop(self.alias).close(timeout=1)
